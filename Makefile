@@ -1,0 +1,101 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Every setting, with embedded defaults; a local .env (git-ignored) overrides them.
+include .env.example
+-include .env
+export
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+RASA := $(BIN)/rasa
+UV_VERSION := 0.5.11
+INSTALLED := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+DOMAIN_DIR := build/domain
+MODEL := models/cpp.tar.gz
+SPACY_META := $(SPACY_MODEL_DIR)/meta.json
+TRAIN_INPUTS := config.yml domain.yml $(CLINIC_PROFILE) $(shell find data -name '*.yml' 2>/dev/null)
+
+# Rasa 3.6 needs Python 3.10: use the first python3.10 that really runs.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
+	/usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10); print(sys.executable)' \
+	2>/dev/null && break; done)
+
+.PHONY: help setup run shell train test lint format eval validate rasa-test pytest lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: Rasa 3.6 needs it (e.g. 'pyenv install 3.10')." >&2; exit 1; }
+	@echo "==> Installing pinned dependencies into $(VENV) (Python: $(PYTHON310))"
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@$(BIN)/uv pip sync --quiet --python $(PY) requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(INSTALLED) $(SPACY_META) $(DOMAIN_DIR)/clinic_facts.yml ## Create .venv, install the lock file, build the spaCy pipeline
+
+$(SPACY_META): bot/nlp/pipeline.py | $(INSTALLED)
+	@echo "==> Building the spaCy pipeline in $(SPACY_MODEL_DIR)"
+	@$(PY) -m bot spacy-model
+
+$(DOMAIN_DIR)/clinic_facts.yml: $(CLINIC_PROFILE) domain.yml bot/clinic.py bot/domain_facts.py | $(INSTALLED)
+	@$(PY) -m bot domain
+
+$(MODEL): $(TRAIN_INPUTS) $(SPACY_META) $(DOMAIN_DIR)/clinic_facts.yml | $(INSTALLED)
+	@echo "==> Training (only what changed since the last model)"
+	@$(RASA) train --domain $(DOMAIN_DIR) --data data --config config.yml \
+		--out models --fixed-model-name cpp
+	@touch $@
+
+train: setup $(MODEL) ## Train the model if data, config, domain or clinic profile changed
+
+run: train ## Start the bot (Rasa :5005, actions :5055) on the embedded default
+	@mkdir -p var
+	@echo "==> Starting. When Rasa says it is up (about a minute), talk to it:"
+	@echo "    curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is cpp\"}'"
+	@echo "    or run 'make shell' in another terminal. Ctrl-C stops everything."
+	@$(BIN)/honcho start -f Procfile
+
+shell: train ## Talk to the bot in this terminal (starts its own action server)
+	@mkdir -p var
+	@$(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions-shell.log 2>&1 & \
+		trap "kill $$! 2>/dev/null" EXIT; \
+		$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: setup ## Check training data and domain for conflicts
+	@$(RASA) data validate --domain $(DOMAIN_DIR) --data data --config config.yml
+
+lint: setup ## ruff lint and format check
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+format: setup ## Apply ruff formatting and safe fixes
+	@$(BIN)/ruff check --fix .
+	@$(BIN)/ruff format .
+
+pytest: train ## Unit and integration tests
+	@mkdir -p var
+	@$(BIN)/pytest
+
+rasa-test: train ## Test stories (conversation paths), failing on any wrong prediction
+	@$(RASA) test core --model $(MODEL) --stories tests/stories --out results/core --e2e \
+		--fail-on-prediction-errors
+
+eval: train ## NLU quality on the held-out set (intent macro-F1, response selection)
+	@$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out results/nlu >results-nlu.log 2>&1 \
+		|| { tail -30 results-nlu.log; exit 1; }
+	@rm -f results-nlu.log
+	@$(PY) -m bot.evaluation.nlu_report results/nlu
+
+test: setup validate lint train pytest rasa-test eval ## Every check: validate, lint, pytest, train, test stories, NLU eval
+
+lock: ## Re-pin requirements.lock from requirements.in
+	@$(BIN)/uv pip compile requirements.in --python-version 3.10 -o requirements.lock
+
+clean: ## Remove build outputs and trained models (keeps .venv and var/)
+	rm -rf build models results

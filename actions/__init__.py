@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions, one module per family (loaded by `rasa run actions`)."""

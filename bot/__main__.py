@@ -1,0 +1,5 @@
+"""Command line: `python -m bot --help`."""
+
+from bot.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Rasa input channels for the clinic website, REST clients and SMS."""

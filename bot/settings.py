@@ -1,0 +1,35 @@
+"""Every setting the Python code reads, from environment variables.
+
+The names and embedded defaults are listed once here and in `.env.example`
+(the Makefile and honcho export the latter); Rasa's YAML files read the same
+names as ``${VAR}``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pydantic import BaseSettings
+
+
+class Settings(BaseSettings):
+    clinic_profile: Path = Path("clinic.yml")
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_endpoint_url: str = "http://127.0.0.1:5055/webhook"
+    spacy_model_dir: Path = Path("build/spacy/cpp_en")
+
+    class Config:
+        env_file = None
+        case_sensitive = False
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.rasa_host}:{self.rasa_port}"
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once per process (tests clear the cache to change them)."""
+    return Settings()

@@ -1,0 +1,137 @@
+"""Start the real Rasa server and action server for integration tests.
+
+Each test session gets its own ports and a throwaway SQLite tracker store, so
+tests never touch a developer's `make run` conversations.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "cpp.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Servers:
+    rasa_url: str
+    action_url: str
+    tracker_db: Path
+    log_dir: Path
+
+    def say(self, sender: str, message: object, timeout: float = 60) -> httpx.Response:
+        return httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=timeout,
+        )
+
+
+def _wait_ok(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited early; log:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not come up in {timeout}s; log:\n{log.read_text()[-3000:]}")
+
+
+@contextmanager
+def run_servers(
+    workdir: Path, *, with_actions: bool = True, env: dict | None = None
+) -> Iterator[Servers]:
+    """Start `rasa run actions` (optional) and `rasa run` on free ports; stop them after."""
+    if not MODEL.exists():
+        raise RuntimeError("no trained model: run `make train` first")
+    rasa_port, action_port = free_port(), free_port()
+    workdir.mkdir(parents=True, exist_ok=True)
+    tracker_db = workdir / "tracker.db"
+    full_env = {
+        **os.environ,
+        "TRACKER_DIALECT": "sqlite",
+        "TRACKER_DB": str(tracker_db),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "SANIC_HOST": "127.0.0.1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        **(env or {}),
+    }
+    procs: list[subprocess.Popen] = []
+    try:
+        if with_actions:
+            log = workdir / "actions.log"
+            proc = subprocess.Popen(
+                [
+                    BIN / "rasa",
+                    "run",
+                    "actions",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(action_port),
+                ],
+                cwd=ROOT,
+                env=full_env,
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+            )
+            procs.append(proc)
+            _wait_ok(f"http://127.0.0.1:{action_port}/health", proc, log, 120)
+        log = workdir / "rasa.log"
+        proc = subprocess.Popen(
+            [
+                BIN / "rasa",
+                "run",
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
+            cwd=ROOT,
+            env=full_env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        procs.append(proc)
+        _wait_ok(f"http://127.0.0.1:{rasa_port}/status", proc, log, 240)
+        yield Servers(
+            rasa_url=f"http://127.0.0.1:{rasa_port}",
+            action_url=f"http://127.0.0.1:{action_port}",
+            tracker_db=tracker_db,
+            log_dir=workdir,
+        )
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -1,0 +1,71 @@
+"""The FAQ follow-up actions, run directly with Rasa SDK objects."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq import ActionCheckChildAge, describe_age
+from actions.session import ActionSessionStart
+
+
+def _tracker(entities=(), slots=None) -> Tracker:
+    return Tracker(
+        sender_id="t",
+        slots=slots or {},
+        latest_message={"text": "x", "intent": {"name": "faq"}, "entities": list(entities)},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="utter_faq",
+    )
+
+
+def _age(value: str) -> dict:
+    return {"entity": "CHILD_AGE", "value": value, "start": 0, "end": len(value)}
+
+
+async def _run_age_check(entities) -> list[dict]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCheckChildAge().run(dispatcher, _tracker(entities), {})
+    assert events == []
+    return dispatcher.messages
+
+
+async def test_child_older_than_the_clinic_serves_gets_a_kind_explanation():
+    messages = await _run_age_check([_age("8 year old")])
+    assert [m["response"] for m in messages] == ["utter_age_outside_range"]
+    assert messages[0]["age"] == "8 years old"
+
+
+@pytest.mark.parametrize("value", ["3 year old", "18 months", "toddler", "5 years old"])
+async def test_child_in_range_gets_no_extra_message(value):
+    assert await _run_age_check([_age(value)]) == []
+
+
+async def test_no_age_mentioned_is_silent():
+    assert await _run_age_check([]) == []
+
+
+def test_describe_age():
+    assert describe_age(18) == "18 months old"
+    assert describe_age(96) == "8 years old"
+
+
+async def test_session_start_introduces_the_bot_and_carries_caregiver_slots():
+    domain = {
+        "session_config": {"carry_over_slots_to_new_session": True},
+        "slots": {"child_age": {}, "clinic_name": {"initial_value": "Willow Grove"}},
+    }
+    tracker = _tracker(slots={"child_age": "3 year old", "clinic_name": "Willow Grove"})
+    dispatcher = CollectingDispatcher()
+    events = await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_intro"]
+    assert events == [
+        SessionStarted(),
+        SlotSet("child_age", "3 year old"),
+        ActionExecuted("action_listen"),
+    ]

@@ -1,0 +1,54 @@
+"""The text checks every channel applies before Rasa sees a message."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.channels.guard import (
+    BUTTON_INTENTS,
+    EMPTY_REPLY,
+    MAX_MESSAGE_CHARS,
+    TOO_LONG_REPLY,
+    check_text,
+    neutralise_payload,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("/affirm", "/affirm"),
+        ("/deny", "/deny"),
+        ("/restart", "restart"),
+        ('/faq{"faq": "cost"}', 'faq{"faq": "cost"}'),
+        ('/affirm{"x": 1}', 'affirm{"x": 1}'),
+        ("///", "?"),
+        ("what is cpp", "what is cpp"),
+    ],
+)
+def test_only_button_payloads_keep_their_slash(raw, text):
+    assert neutralise_payload(raw) == text
+
+
+def test_empty_and_too_long():
+    assert check_text("  ").reply == EMPTY_REPLY
+    assert check_text("a" * (MAX_MESSAGE_CHARS + 1)).reply == TOO_LONG_REPLY
+    assert check_text("a" * MAX_MESSAGE_CHARS).text == "a" * MAX_MESSAGE_CHARS
+
+
+def test_every_slash_payload_in_the_domain_is_allowed():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    payloads = [
+        button["payload"]
+        for variants in domain["responses"].values()
+        for variant in variants
+        for button in variant.get("buttons", [])
+    ]
+    intents = {re.match(r"/(\w+)", p).group(1) for p in payloads if p.startswith("/")}
+    assert intents <= BUTTON_INTENTS

@@ -1,0 +1,110 @@
+"""Every response renders with the clinic's facts, reads short enough for SMS, and
+follows the clinic profile: the same Rasa NLG the server uses fills them in."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.loading import load_data
+
+from bot.clinic import load_profile
+from bot.domain_facts import build_domain_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+FAQ_KEYS = [
+    "what_is_cpp",
+    "who_for",
+    "session_activities",
+    "who_can_come",
+    "phases",
+    "first_appointment",
+    "session_length",
+    "frequency",
+    "program_length",
+    "evidence",
+    "benefits",
+    "clinicians",
+    "cost",
+    "referrals",
+    "babies",
+    "talking_children",
+    "something_wrong",
+    "privacy",
+    "contact",
+    "languages",
+]
+SMS_LIMIT = 480
+
+
+def _domain_for(profile_path: Path, tmp: Path) -> Domain:
+    folder = build_domain_dir(load_profile(profile_path), ROOT / "domain.yml", tmp / "domain")
+    domain = Domain.load(str(folder))
+    faq = load_data(str(ROOT / "data" / "nlu" / "faq_responses.yml"))
+    return domain.merge(Domain.from_dict({"responses": faq.responses}))
+
+
+async def _render(domain: Domain, name: str, **kwargs) -> str:
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    tracker = DialogueStateTracker.from_events("t", [], slots=domain.slots)
+    message = await nlg.generate(name, tracker, "rest", **kwargs)
+    return message["text"]
+
+
+@pytest.fixture(scope="module")
+def domain(tmp_path_factory) -> Domain:
+    return _domain_for(ROOT / "clinic.yml", tmp_path_factory.mktemp("d"))
+
+
+def test_every_faq_topic_has_exactly_one_answer(domain):
+    keys = sorted(k.split("/", 1)[1] for k in domain.responses if k.startswith("utter_faq/"))
+    assert keys == sorted(FAQ_KEYS)
+
+
+@pytest.mark.parametrize("key", FAQ_KEYS)
+async def test_faq_answer_is_filled_short_and_ends_with_a_next_step(domain, key):
+    text = await _render(domain, f"utter_faq/{key}")
+    assert "{" not in text and "}" not in text, text
+    assert len(text) < SMS_LIMIT, (len(text), text)
+    last = re.split(r"(?<=[.!?])\s+", text.strip())[-1]
+    assert last.endswith("?") or re.search(r"call|reach|text|visit|ask|let me", last, re.I), last
+
+
+async def test_all_domain_responses_fill_their_placeholders(domain):
+    for name in domain.responses:
+        text = await _render(domain, name, age="8 years old")
+        assert not re.search(r"\{\w+\}", text), (name, text)
+
+
+async def test_intro_says_automated_and_emergency_number(domain, profile):
+    text = await _render(domain, "utter_intro")
+    assert "automated assistant" in text and profile.name in text
+    assert "not a therapist" in text
+    assert profile.crisis.emergency.phone in text
+
+
+async def test_changing_the_profile_changes_the_answers(tmp_path):
+    raw = yaml.safe_load((ROOT / "clinic.yml").read_text(encoding="utf-8"))
+    other = copy.deepcopy(raw)
+    other["name"] = "Cedar Hill Family Clinic"
+    other["phone"] = "(555) 010-9999"
+    other["session"].update(minutes=50, frequency="twice a week")
+    other["ages"]["max_age_years"] = 6
+    path = tmp_path / "other.yml"
+    path.write_text(yaml.safe_dump(other), encoding="utf-8")
+
+    before = _domain_for(ROOT / "clinic.yml", tmp_path / "a")
+    after = _domain_for(path, tmp_path / "b")
+    assert "60" in await _render(before, "utter_faq/session_length")
+    length = await _render(after, "utter_faq/session_length")
+    assert "50" in length and "60" not in length
+    assert "twice a week" in await _render(after, "utter_faq/frequency")
+    assert "through age 6" in await _render(after, "utter_faq/who_for")
+    contact = await _render(after, "utter_faq/contact")
+    assert "(555) 010-9999" in contact and raw["phone"] not in contact
