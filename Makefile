@@ -24,7 +24,7 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10); print(sys.executable)' \
 	2>/dev/null && break; done)
 
-.PHONY: help setup run shell train test lint format eval validate rasa-test pytest lock clean
+.PHONY: help setup run shell train test lint format eval eval-safety safety-report validate rasa-test pytest lock clean migrate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,13 +48,16 @@ $(DOMAIN_DIR)/clinic_facts.yml: $(CLINIC_PROFILE) domain.yml bot/clinic.py bot/d
 
 $(MODEL): $(TRAIN_INPUTS) $(SPACY_META) $(DOMAIN_DIR)/clinic_facts.yml | $(INSTALLED)
 	@echo "==> Training (only what changed since the last model)"
-	@$(RASA) train --domain $(DOMAIN_DIR) --data data --config config.yml \
+	@LOG_LEVEL=$(if $(CI),WARNING,INFO) $(RASA) train --domain $(DOMAIN_DIR) --data data --config config.yml \
 		--out models --fixed-model-name cpp
 	@touch $@
 
 train: setup $(MODEL) ## Train the model if data, config, domain or clinic profile changed
 
-run: train ## Start the bot (Rasa :5005, actions :5055) on the embedded default
+migrate: setup ## Create or upgrade the project's database (DATABASE_URL)
+	@$(PY) -m bot migrate
+
+run: train migrate ## Start the bot (Rasa :5005, actions :5055) on the embedded default
 	@mkdir -p var
 	@echo "==> Starting. When Rasa says it is up (about a minute), talk to it:"
 	@echo "    curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is cpp\"}'"
@@ -92,7 +95,15 @@ eval: train ## NLU quality on the held-out set (intent macro-F1, response select
 	@rm -f results-nlu.log
 	@$(PY) -m bot.evaluation.nlu_report results/nlu
 
-test: setup validate lint train pytest rasa-test eval ## Every check: validate, lint, pytest, train, test stories, NLU eval
+eval-safety: train ## Safety gate: fails below 100% recall or above 5% false alarms (tests/safety)
+	@$(PY) -m bot.evaluation.safety_report --model $(MODEL)
+
+safety-report: train ## Safety figures on both labelled sets, printed but not yet a gate
+	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only
+	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
+		--set bench/safety_fresh_set.yml --out results/safety-fresh
+
+test: setup validate lint train pytest rasa-test eval safety-report ## Every check: validate, lint, pytest, train, test stories, NLU eval, safety figures
 
 lock: ## Re-pin requirements.lock from requirements.in
 	@$(BIN)/uv pip compile requirements.in --python-version 3.10 -o requirements.lock

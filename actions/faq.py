@@ -1,4 +1,4 @@
-"""Follow-ups to FAQ answers that need the clinic profile."""
+"""Follow-ups to FAQ answers that need the clinic profile or the safety layer's notes."""
 
 from __future__ import annotations
 
@@ -11,20 +11,22 @@ from bot.clinic import get_profile
 from bot.nlp.ages import age_in_months
 
 
-class ActionCheckChildAge(Action):
-    """If the question names a child older than the clinic serves, say so kindly.
+class ActionFaqFollowup(Action):
+    """After an FAQ answer: a kind word if the child is outside the clinic's ages, and one
+    gentle line about help if the caregiver mentioned danger as something in the past.
 
     Silent otherwise, so it can follow every FAQ answer.
     """
 
     def name(self) -> str:
-        return "action_check_child_age"
+        return "action_faq_followup"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        message = tracker.latest_message
         profile = get_profile()
-        for entity in tracker.latest_message.get("entities", []):
+        for entity in message.get("entities", []):
             if entity.get("entity") != "CHILD_AGE":
                 continue
             months = age_in_months(str(entity.get("value", "")))
@@ -33,6 +35,8 @@ class ActionCheckChildAge(Action):
                     response="utter_age_outside_range", age=describe_age(months)
                 )
                 break
+        if (message.get("safety") or {}).get("past"):
+            dispatcher.utter_message(response="utter_safety_gentle_line")
         return []
 
 

@@ -49,3 +49,18 @@ def spacy_model(out: Path | None) -> None:
 
     target = save_pipeline(out or get_settings().spacy_model_dir)
     click.echo(f"spaCy pipeline saved to {target}")
+
+
+@main.command()
+@click.option("--url", help="Database URL (default: $DATABASE_URL).")
+def migrate(url: str | None) -> None:
+    """Create or upgrade the project's database tables (Alembic)."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db.migrate import upgrade
+
+    try:
+        upgrade(url)
+    except OperationalError as exc:
+        raise click.ClickException(f"cannot reach the database: {exc.orig}") from exc
+    click.echo("database is up to date")

@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     action_endpoint_url: str = "http://127.0.0.1:5055/webhook"
     spacy_model_dir: Path = Path("build/spacy/cpp_en")
+    database_url: str = "sqlite:///var/app.db"
+    safety_alert_webhook_url: str = ""
+    log_level: str = "INFO"
 
     class Config:
         env_file = None

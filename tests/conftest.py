@@ -36,3 +36,37 @@ def servers(tmp_path_factory):
 
     with run_servers(tmp_path_factory.mktemp("servers")) as running:
         yield running
+
+
+POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A freshly migrated project database: SQLite file, and PostgreSQL when reachable."""
+    from sqlalchemy import text
+
+    from bot.db import get_engine, reset_engine
+    from bot.db.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'app.db'}"
+    else:
+        if not _postgres_reachable():
+            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        url = POSTGRES_URL
+        with get_engine(url).begin() as conn:  # start from an empty schema
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(url)
+    yield url
+    reset_engine()

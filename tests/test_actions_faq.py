@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import ActionCheckChildAge, describe_age
-from actions.session import ActionSessionStart
+from actions.faq import ActionFaqFollowup, describe_age
 
 
 def _tracker(entities=(), slots=None) -> Tracker:
@@ -30,7 +28,7 @@ def _age(value: str) -> dict:
 
 async def _run_age_check(entities) -> list[dict]:
     dispatcher = CollectingDispatcher()
-    events = await ActionCheckChildAge().run(dispatcher, _tracker(entities), {})
+    events = await ActionFaqFollowup().run(dispatcher, _tracker(entities), {})
     assert events == []
     return dispatcher.messages
 
@@ -53,19 +51,3 @@ async def test_no_age_mentioned_is_silent():
 def test_describe_age():
     assert describe_age(18) == "18 months old"
     assert describe_age(96) == "8 years old"
-
-
-async def test_session_start_introduces_the_bot_and_carries_caregiver_slots():
-    domain = {
-        "session_config": {"carry_over_slots_to_new_session": True},
-        "slots": {"child_age": {}, "clinic_name": {"initial_value": "Willow Grove"}},
-    }
-    tracker = _tracker(slots={"child_age": "3 year old", "clinic_name": "Willow Grove"})
-    dispatcher = CollectingDispatcher()
-    events = await ActionSessionStart().run(dispatcher, tracker, domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_intro"]
-    assert events == [
-        SessionStarted(),
-        SlotSet("child_age", "3 year old"),
-        ActionExecuted("action_listen"),
-    ]

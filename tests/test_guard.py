@@ -52,3 +52,17 @@ def test_every_slash_payload_in_the_domain_is_allowed():
     ]
     intents = {re.match(r"/(\w+)", p).group(1) for p in payloads if p.startswith("/")}
     assert intents <= BUTTON_INTENTS
+
+
+def test_long_message_with_a_disclosure_in_the_middle_is_not_rejected():
+    filler = "We had a long day at the park and he loved the swings. " * 60
+    text = filler + "Honestly I want to kill myself some nights. " + filler
+    assert len(text) > MAX_MESSAGE_CHARS
+    checked = check_text(text)
+    assert checked.reply is None
+    assert "kill myself" in checked.text and len(checked.text) <= MAX_MESSAGE_CHARS
+
+
+def test_long_message_without_danger_is_rejected_kindly():
+    text = "We had a long day at the park and he loved the swings. " * 120
+    assert check_text(text).reply == TOO_LONG_REPLY

@@ -108,3 +108,51 @@ async def test_changing_the_profile_changes_the_answers(tmp_path):
     assert "through age 6" in await _render(after, "utter_faq/who_for")
     contact = await _render(after, "utter_faq/contact")
     assert "(555) 010-9999" in contact and raw["phone"] not in contact
+
+
+CRISIS_RESPONSES = [
+    "utter_crisis_self_harm",
+    "utter_crisis_harm_to_child",
+    "utter_crisis_domestic_violence",
+    "utter_crisis_medical_emergency",
+    "utter_crisis_general",
+]
+
+
+@pytest.mark.parametrize("name", CRISIS_RESPONSES)
+async def test_every_crisis_reply_names_911_and_988_and_offers_more(domain, name):
+    text = await _render(domain, name)
+    assert "911" in text and "988" in text
+    assert "automated assistant" in text
+    assert "reach out" in text  # ends with the offer to stay or have the clinic reach out
+    assert len(text) < SMS_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("utter_crisis_harm_to_child", "1-800-422-4453"),
+        ("utter_crisis_domestic_violence", "1-800-799-7233"),
+        ("utter_crisis_domestic_violence", "text START to 88788"),
+        ("utter_crisis_medical_emergency", "1-800-222-1222"),
+    ],
+)
+async def test_category_specific_lines(domain, name, line):
+    assert line in await _render(domain, name)
+
+
+async def test_crisis_lines_come_from_the_profile(tmp_path):
+    raw = yaml.safe_load((ROOT / "clinic.yml").read_text(encoding="utf-8"))
+    raw["crisis"]["child_abuse"]["phone"] = "1-800-555-0199"
+    raw["crisis"]["poison"]["phone"] = "1-800-555-0123"
+    path = tmp_path / "other.yml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    domain = _domain_for(path, tmp_path)
+    assert "1-800-555-0199" in await _render(domain, "utter_crisis_harm_to_child")
+    assert "1-800-555-0123" in await _render(domain, "utter_crisis_medical_emergency")
+
+
+async def test_medical_refusal_gives_no_dose_and_points_to_the_doctor(domain):
+    text = await _render(domain, "utter_medical_refusal")
+    assert "pediatrician" in text and "911" in text
+    assert not re.search(r"\d+\s*(mg|ml|milligram|teaspoon)", text, re.I)

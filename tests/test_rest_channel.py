@@ -113,12 +113,6 @@ def test_malformed_requests_get_400_with_a_reason(servers, body):
     assert resp.json()["error"]
 
 
-def test_keyboard_mash_is_not_answered_as_a_cpp_question(servers):
-    sender = _sender()
-    texts = _texts(servers.say(sender, "blorf snazzle wibbity"))
-    assert any("outside what I can help" in t or "didn't quite understand" in t for t in texts)
-
-
 def test_button_payload_from_our_own_buttons_is_still_accepted(servers):
     sender = _sender()
     servers.say(sender, "what will the weather be like tomorrow")

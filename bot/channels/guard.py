@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ MAX_MESSAGE_CHARS = 4000
 # Intents a caregiver may trigger with a "/intent" payload: the ones our buttons
 # send. Anything else typed with a leading "/" is treated as ordinary text, so a
 # user cannot jump the conversation to an arbitrary intent or inject entities.
-BUTTON_INTENTS = frozenset({"affirm", "deny"})
+BUTTON_INTENTS = frozenset({"affirm", "deny", "i_am_safe", "request_person"})
 
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<rest>.*)$", re.DOTALL)
 
@@ -30,13 +31,51 @@ class Checked:
 
 
 def check_text(raw: str) -> Checked:
-    """Decide what to do with a caregiver's message text."""
+    """Decide what to do with a caregiver's message text.
+
+    An over-long message is not processed, except that it is first scanned for
+    danger: the part that shows it goes on to the bot, so a disclosure buried in a
+    very long message still gets the safety response.
+    """
     text = raw.replace("\x00", "").strip()
     if not text:
         return Checked(text=None, reply=EMPTY_REPLY)
     if len(text) > MAX_MESSAGE_CHARS:
-        return Checked(text=None, reply=TOO_LONG_REPLY)
+        excerpt = crisis_excerpt(text)
+        return Checked(text=excerpt) if excerpt else Checked(text=None, reply=TOO_LONG_REPLY)
     return Checked(text=neutralise_payload(text))
+
+
+def chunks(text: str, size: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Split at sentence ends into pieces of at most ``size`` characters."""
+    pieces, current = [], ""
+    for sentence in re.split(r"(?<=[.!?\n])\s+", text):
+        while len(sentence) > size:  # a "sentence" longer than a piece: cut it
+            pieces.append(sentence[:size])
+            sentence = sentence[size:]
+        if len(current) + len(sentence) + 1 > size:
+            pieces.append(current)
+            current = ""
+        current = f"{current} {sentence}".strip()
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def crisis_excerpt(text: str) -> str | None:
+    """The first piece of an over-long message in which the rule layer sees danger."""
+    detector = _detector()
+    return next((piece for piece in chunks(text) if detector.detect(piece).is_crisis), None)
+
+
+@functools.lru_cache(maxsize=1)
+def _detector():
+    import spacy
+
+    from bot.safety.detector import SafetyDetector
+    from bot.settings import get_settings
+
+    return SafetyDetector(spacy.load(get_settings().spacy_model_dir))
 
 
 def neutralise_payload(text: str) -> str:

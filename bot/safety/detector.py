@@ -1,0 +1,315 @@
+"""The rule layer of safety detection: spaCy Matcher patterns plus context checks.
+
+A match counts only when its sentence speaks of the present (not "last year",
+"when she was two"), it is not negated ("I would never hurt him"), it is not a
+joke or figure of speech, and the doer is not a young child ("my son hits me").
+Matches set aside as past context are reported too, so the bot can add one
+gentle line about help if the family is not safe now.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.lookups import Table
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from bot.safety.lexicon import CLASSES, RULES, Rule
+from bot.safety.normalize import normalize
+
+NEGATIONS = {"not", "never", "no", "nothing", "none", "neither", "nor", "nobody"}
+NEGATION_LOOKBACK = 6
+# Words that place an unnamed "he"/"she" in a young child's day ("he throws his shoes at me
+# every time i say no more screens").
+CHILD_CONTEXT = {"screens", "screen", "tablet", "ipad", "bedtime", "nap", "naps", "tantrum",
+                 "tantrums", "meltdown", "meltdowns", "diaper", "potty", "daycare", "preschool",
+                 "toys", "toy", "snack", "candy", "bath", "timeout", "cartoons", "crib",
+                 "playground", "sippy", "stroller", "shoes"}  # fmt: skip
+PLURAL_CHILDREN = {"kids", "children", "twins", "babies", "boys", "girls"}
+RECENT_BEFORE, RECENT_AFTER = 6, 3  # tokens around a match in which "still", "tonight"... count
+CLAUSE_BREAKS = {",", ";", "but", "though", "although", "because", "so", "-", "—", "and"}
+SUBJECTS = {"i", "he", "she", "we", "they", "you"}
+SENTENCE_BREAKS = {".", "!", "?", "\n", "\n\n"}
+PAST = re.compile(
+    r"\b(\d+|a|an|one|two|three|four|five|six|seven|several|few|couple|many) (of )?"
+    r"(years?|months?)( \w+)? ago\b|\blast (year|summer|winter|spring|fall|autumn)\b"
+    r"|\bused to\b|\bwhen (he|she|i|we|they|my \w+) (was|were|lived)\b|\bas an? (baby|newborn|"
+    r"toddler|infant)\b|\bin the past\b|\bback then\b|\byears ago\b|\bbefore (we|i|she|he) "
+    r"(left|moved|got)\b|\bwe left\b|\b(we|i) (are|am|feel) safe now\b|\bno longer\b|\bpassed "
+    r"away\b|\bdied\b|\bin the nicu\b|\bat birth\b|\bsince (he|she) was\b|\bwhen (he|she) was "
+    r"(born|little|a baby)\b|\bbefore (he|she) (came|was)\b|\b(removed|placed) (from|with)\b"
+    r"|\bthe past\b|\bhistory of\b|\bhas been sober\b|\bnow (we are|we're|i am|i'm) safe\b"
+    r"|\b(was|were) (\w+ )?(abused|molested|hurt|beaten|hit|neglected|removed|exposed|assaulted)\b"
+    r"|\b(saw|witnessed)\b|\b(prison|jail)\b|\bfoster care\b|\b(came|went) into care\b"
+    r"|\bgrew up\b|\bback in (january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|the day)\b"
+    r"|\b(escaped|got away from|left (him|her|my \w+|in \w+|last \w+))\b"
+    r"|\ba long time ago\b|\bas a (teen|teenager|kid|child|girl|boy)\b|\bgrowing up\b"
+    r"|\bwhen i was (young|little|younger|a kid|a teen|a teenager|a child|pregnant)\b"
+    r"|\b(convicted|arrested|charged|sentenced)\b"
+    r"|\b(are|am|is|feel|we're|i'm) (all )?safe( now)?\b|\bsince (that|the) night\b"
+    r"|\bhave not seen (him|her|them) since\b"
+)
+RECENT = re.compile(
+    r"\b(right now|tonight|today|this (morning|afternoon|evening|week|weekend)|yesterday|"
+    r"last night|still|again|keeps?|every (day|night)|everyday|always|currently|lately|"
+    r"all the time|at the moment|anymore)\b"
+)
+JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅")
+PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
+         "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
+HEDGES = {"almost", "nearly"}
+# Words that can follow a pronoun object ("hit her hard"), unlike a possessed thing ("her plate").
+OBJECT_FOLLOWERS = {"hard", "again", "so", "really", "too", "with", "when", "in", "on", "every",
+                    "all", "until", "because", "while", "if", "at", "badly", "around", "up",
+                    "down", "right", "now", "tonight", "today", "yesterday", "last", "for",
+                    "till", "or", "a", "the"}  # fmt: skip
+CHILD_VICTIM = re.compile(r"\bi am (1[0-7]|[5-9])\b|\bi am a (kid|child|minor)\b")
+FIGURATIVE_FOLLOWERS = {"if", "when", "for"}
+
+
+class _Vocabulary:
+    """'Is this an English word?': a form or lemma in spaCy's lookup table."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        self._lemmas = set(table.values())
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in self._table or word in self._lemmas)
+
+
+@dataclass
+class SafetyResult:
+    """What the rule layer found in one message."""
+
+    category: str | None = None
+    evidence: list[str] = field(default_factory=list)
+    past: list[str] = field(default_factory=list)  # categories mentioned only as past context
+    set_aside: list[tuple[str, str, str]] = field(default_factory=list)  # (category, text, why)
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.category is not None
+
+
+class SafetyDetector:
+    """Matches the safety rules on a normalised copy of the message."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self._lemmas = self._lemma_table(nlp)
+        self.vocabulary = _Vocabulary(self._lemmas)
+        self.matcher = Matcher(nlp.vocab)
+        self.rules: dict[str, Rule] = {}
+        for index, rule in enumerate(RULES):
+            key = f"{rule.category}:{index}"
+            self.rules[key] = rule
+            self.matcher.add(key, [self._compile(rule.pattern)])
+        self._child = set(CLASSES["CHILD"])
+        self._adult = set(CLASSES["ADULT"])
+
+    @staticmethod
+    def _lemma_table(nlp: Language) -> Table:
+        """spaCy's lookup table (keys are string hashes: use .get/in, not dict())."""
+        return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+    def _forms(self, words: list[str]) -> list[str]:
+        # Match on lemmas: add each word's lemma so "hits", "hitting" and "hit" all match.
+        return sorted({w for w in words} | {self._lemmas.get(w, w) for w in words})
+
+    def _compile(self, notation: str) -> list[dict]:
+        tokens: list[dict] = []
+        for part in notation.split():
+            if re.fullmatch(r"\*\d", part):
+                # Wildcards stay inside one clause: "hurt me and my son keeps asking"
+                # must not read as "hurt ... my son".
+                gap = {"LOWER": {"NOT_IN": sorted(CLAUSE_BREAKS | SENTENCE_BREAKS)}, "OP": "?"}
+                tokens.extend(dict(gap) for _ in range(int(part[1])))
+                continue
+            optional = part.endswith("?") and len(part) > 1
+            part = part.rstrip("?") if optional else part
+            words: list[str] = []
+            for alt in part.split("|"):
+                words.extend(CLASSES[alt[1:]] if alt.startswith("@") else [alt])
+            if part.startswith("="):
+                token: dict = {"LOWER": {"IN": [w.lstrip("=") for w in words]}}
+            else:
+                token = {"LEMMA": {"IN": self._forms(words)}}
+            if optional:
+                token["OP"] = "?"
+            tokens.append(token)
+        return tokens
+
+    def detect(self, text: str) -> SafetyResult:
+        doc = self.nlp(normalize(text, self.vocabulary))
+        result = SafetyResult()
+        for match_id, start, end in self.matcher(doc):
+            rule = self.rules[self.nlp.vocab.strings[match_id]]
+            span = doc[start:end]
+            why = self._reason_to_set_aside(rule, span, doc)
+            if why is None:
+                result.category = result.category or rule.category
+                if span.text not in result.evidence:
+                    result.evidence.append(span.text)
+            else:
+                result.set_aside.append((rule.category, span.text, why))
+                if why == "past" and rule.category not in result.past:
+                    result.past.append(rule.category)
+        if result.category:
+            result.category = self._main_category(result, doc)
+            if result.category == "domestic_violence" and CHILD_VICTIM.search(doc.text):
+                result.category = "harm_to_child"  # "i'm 11 and my mom hits me"
+        return result
+
+    def _main_category(self, result: SafetyResult, doc: Doc) -> str:
+        """With several categories, the most urgent wins (a child not breathing first)."""
+        found = {self._category_of(e, doc) for e in result.evidence} - {None}
+        for category in ("medical_emergency", "self_harm", "harm_to_child", "domestic_violence"):
+            if category in found:
+                return category
+        return result.category or "self_harm"
+
+    def _category_of(self, evidence: str, doc: Doc) -> str | None:
+        for match_id, start, end in self.matcher(doc):
+            rule = self.rules[self.nlp.vocab.strings[match_id]]
+            if doc[start:end].text == evidence and not self._reason_to_set_aside(
+                rule, doc[start:end], doc
+            ):
+                return rule.category
+        return None
+
+    # --- context checks -------------------------------------------------------------
+    def _reason_to_set_aside(self, rule: Rule, span: Span, doc: Doc) -> str | None:
+        sentence = self._sentence(span, doc)
+        if rule.negatable and self._negated(span, doc):
+            return "negated"
+        near = doc[max(span.start - RECENT_BEFORE, 0) : span.end + RECENT_AFTER].text
+        if PAST.search(sentence.text) and not RECENT.search(near):
+            return "past"
+        if JOKING.search(sentence.text):
+            return "figure_of_speech"
+        if rule.category == "harm_to_child" and self._figurative_kill(span, doc):
+            return "figure_of_speech"
+        if rule.category == "medical_emergency" and self._hedged(span, doc):
+            return "hedged"
+        victim_is_child = any(t.lower_ in CLASSES["CHILD_OBJ"] for t in span)
+        around = doc[span.start : span.end + 2]
+        if victim_is_child and any(t.lower_ in PEERS for t in around):
+            return "child_is_the_doer"  # "hits other kids", "hits her baby brother"
+        if self._possessive_end(span, doc):
+            return "not_a_person"  # "throws her plate"
+        if any(t.lemma_ == "kick" for t in span) and doc[span.end : span.end + 1].text == "out":
+            return "figure_of_speech"  # "they might kick him out"
+        # Object "me": the caregiver can't be the doer, so look past "i"
+        # ("says i hate you and kicks me").
+        doer = self._doer(span, doc, skip_self=not victim_is_child)
+        if victim_is_child and rule.category == "harm_to_child" and doer == "pronoun":
+            doer = "adult"  # "he hits them": the doer of harm to the children is not one of them
+        elif doer == "pronoun":
+            doer = self._resolve_pronoun(span.start, doc, self._sentence(span, doc))
+        if rule.agent in ("not_child", "person") and doer == "child":
+            return "child_is_the_doer"
+        if rule.agent == "person" and doer is None:
+            return "no_person"
+        if rule.self_only and doer not in ("self", None):
+            return "not_the_caregiver"
+        if rule.not_self and doer == "self":
+            return "the_caregiver"
+        return None
+
+    @staticmethod
+    def _sentence(span: Span, doc: Doc) -> Span:
+        start = span.start
+        while start > 0 and doc[start - 1].text not in SENTENCE_BREAKS:
+            start -= 1
+        end = span.end
+        while end < len(doc) and doc[end].text not in SENTENCE_BREAKS:
+            end += 1
+        return doc[start:end]
+
+    @staticmethod
+    def _negated(span: Span, doc: Doc) -> bool:
+        if any(t.lower_ in NEGATIONS for t in span):
+            return True
+        for i in range(span.start - 1, max(span.start - NEGATION_LOOKBACK - 1, -1), -1):
+            word = doc[i].lower_
+            if word in CLAUSE_BREAKS or word in SENTENCE_BREAKS:
+                return False
+            if word in SUBJECTS and i < span.start - 1:
+                # "not sleeping i keep thinking about ...": a new subject starts a new clause,
+                # unless it directly precedes the match ("never i ...") which doesn't occur.
+                return False
+            following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            # "no one / nobody is hurting him" negates; "no one would care if i ..." does not.
+            someone_else = (word == "no" and following == "one") or word == "nobody"
+            if word in NEGATIONS and not (someone_else and i < span.start - 3):
+                return True
+        return False
+
+    @staticmethod
+    def _figurative_kill(span: Span, doc: Doc) -> bool:
+        """'I'll kill him if he wakes the baby again' is exasperation, not a threat."""
+        if not any(t.lemma_ == "kill" for t in span):
+            return False
+        following = doc[span.end : span.end + 2]
+        return any(t.lower_ in FIGURATIVE_FOLLOWERS for t in following)
+
+    def _doer(self, span: Span, doc: Doc, skip_self: bool = False) -> str | None:
+        """Who does the act: 'self', 'child', 'adult', 'pronoun', or None when nobody is named."""
+        i = span.start - 1
+        while i >= 0 and doc[i].text not in SENTENCE_BREAKS:
+            kind = self._person_kind(doc[i])
+            if kind and not (skip_self and kind == "self"):
+                return kind
+            i -= 1
+        return None
+
+    @staticmethod
+    def _possessive_end(span: Span, doc: Doc) -> bool:
+        """The match ends in 'her'/'his'/'their' followed by a thing, not a person."""
+        if span[-1].lower_ not in ("her", "his", "their") or span.end >= len(doc):
+            return False
+        nxt = doc[span.end].lower_
+        return not (
+            nxt in OBJECT_FOLLOWERS
+            or nxt in CLAUSE_BREAKS
+            or nxt in SENTENCE_BREAKS
+            or nxt in CLASSES["CHILD_OBJ"]
+            or nxt in CLASSES["ADULT"]
+        )
+
+    @staticmethod
+    def _hedged(span: Span, doc: Doc) -> bool:
+        """'almost passed out' is not unconscious."""
+        before = doc[max(span.start - 2, 0) : span.start]
+        return any(t.lower_ in HEDGES for t in before)
+
+    def _person_kind(self, token) -> str | None:
+        word = token.lower_
+        if word in ("i", "me"):
+            return "self"
+        if word in self._child or re.fullmatch(r"\d+(yo|y/o|mo)", word):
+            return "child"
+        if word in self._adult:
+            return "adult"
+        if word in ("he", "she", "they"):
+            return "pronoun"
+        return None
+
+    def _resolve_pronoun(self, index: int, doc: Doc, sentence: Span) -> str:
+        """'he' is the nearest single person named before it; if nobody is named, a child
+        when the sentence is about a child's day, otherwise an adult."""
+        plural_ok = doc[index].lower_ == "they"
+        for j in range(index - 1, -1, -1):
+            if not plural_ok and doc[j].lower_ in PLURAL_CHILDREN:
+                continue
+            kind = self._person_kind(doc[j])
+            if kind in ("child", "adult"):
+                return kind
+        if any(t.lower_ in CHILD_CONTEXT for t in sentence):
+            return "child"
+        return "adult"

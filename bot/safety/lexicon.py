@@ -1,0 +1,219 @@
+"""The safety patterns, written in a small notation that compiles to spaCy Matcher patterns.
+
+Notation, one pattern per string, tokens separated by spaces:
+- ``a|b|c``   one token whose lemma is any of these (inflections match: "hits" ~ "hit");
+- ``=a|=b``   one token spelled exactly so (no lemma matching: "choking" but not "choked");
+- ``x?``      that token is optional;
+- ``*N``      up to N tokens of anything;
+- ``@CLASS``  a word class below (``@CHILD``, ``@ADULT``, ``@HARM``, ...).
+
+Each rule carries checks the detector applies after matching (see ``Rule``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CLASSES: dict[str, list[str]] = {
+    "CHILD": ["son", "daughter", "kid", "kids", "child", "children", "toddler", "baby",
+              "babies", "boy", "girl", "grandson", "granddaughter", "nephew", "niece",
+              "infant", "newborn", "preschooler", "stepson", "stepdaughter", "old", "lo",
+              "brother", "sister", "twins", "grandbaby", "foster"],
+    "ADULT": ["husband", "boyfriend", "partner", "ex", "wife", "girlfriend", "dad", "daddy",
+              "father", "stepdad", "stepfather", "mom", "mother", "stepmom", "uncle", "aunt",
+              "grandpa", "grandfather", "grandma", "man", "guy", "neighbor", "babysitter",
+              "sitter", "teacher", "someone", "somebody", "roommate", "fiance", "spouse",
+              "cousin", "caregiver", "stranger", "people", "men", "coach", "mil", "fil",
+              "stepmother", "brother-in-law", "landlord"],
+    "PRONOUN": ["he", "she", "they"],
+    "HARM": ["hit", "beat", "punch", "slap", "kick", "choke", "strangle", "shove", "push",
+             "hurt", "burn", "throw", "smack", "whip", "drag", "grab", "attack", "stab",
+             "abuse", "rape", "molest", "shake", "slam", "bruise", "smother", "suffocate",
+             "drown", "harm", "kill", "beating", "hitting", "whoop", "whooping", "scald"],
+    "URGE": ["want", "going", "gon", "about", "could", "might", "may", "urge", "like",
+             "tempted", "close", "will", "would", "afraid", "scared", "worried", "terrified",
+             "fear", "frightened", "think", "thought", "feel", "snap", "lose"],
+    "CHILD_OBJ": ["him", "her", "them", "son", "daughter", "kid", "kids", "child", "children",
+                  "toddler", "baby", "babies", "boy", "girl", "grandson", "granddaughter",
+                  "infant", "newborn", "nephew", "niece", "old", "lo", "grandbaby",
+                  "twins", "stepson", "stepdaughter"],
+    "SELF_HARM_VERB": ["kill", "hurt", "cut", "harm", "burn", "hang", "shoot", "drown",
+                       "starve", "poison", "stab", "suffocate", "overdose", "hit", "punch",
+                       "scratch"],
+    "INGESTED": ["pill", "pills", "bleach", "detergent", "pod", "pods", "battery", "batteries",
+                 "medicine", "medication", "meds", "chemical", "chemicals", "cleaner", "poison",
+                 "vitamin", "vitamins", "tylenol", "advil", "motrin", "magnet", "magnets",
+                 "antifreeze", "lye", "drain", "gasoline", "lighter", "cigarette", "edible",
+                 "gummies", "tablets", "bottle", "benadryl", "oxy", "fentanyl", "drugs",
+                 "oil", "windex", "soap", "alcohol", "vodka", "coin", "button", "perfume",
+                 "mouthwash", "polish", "paint", "ibuprofen", "iron"],
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One safety pattern and the checks it needs.
+
+    negatable:       a "not"/"never" just before the match cancels it.
+    agent:           the doer before the first token must not be a young child
+                     ("my son hits me" is a behaviour question); "any" skips the check,
+                     "person" additionally demands that someone is named.
+    self_only:       the doer must be the caregiver ("i"), e.g. swallowing pills.
+    not_self:        the doer must not be the caregiver (e.g. a child swallowed pills).
+    """
+
+    category: str
+    pattern: str
+    negatable: bool = True
+    agent: str = "any"  # "any" | "not_child" | "person"
+    self_only: bool = False
+    not_self: bool = False
+
+
+RULES: list[Rule] = [
+    # --- self harm: the caregiver's own suicidal thoughts, plans, self-injury
+    Rule("self_harm", "@SELF_HARM_VERB *1 myself"),
+    Rule("self_harm", "end|take my own? life"),
+    Rule("self_harm", "end it all"),
+    Rule("self_harm", "want|going|plan|planning|ready|decide|think|thinking *2 end|ending it|things|everything|myself"),
+    Rule("self_harm", "suicide|suicidal"),
+    Rule("self_harm", "want|wish|ready|going|deserve|pray *3 die|dead"),
+    Rule("self_harm", "not want *3 live|alive|exist|wake|here|around", negatable=False),
+    Rule("self_harm", "better off *2 without|dead|gone"),
+    Rule("self_harm", "no reason|point *3 live|living|alive|on"),
+    Rule("self_harm", "can not go|keep on|living|live", negatable=False),
+    Rule("self_harm", "self -? harm|harming|injury|injure"),
+    Rule("self_harm", "take|swallow|took *3 all|whole|entire|every *3 pill|pills|bottle|meds", self_only=True),
+    Rule("self_harm", "pill|pills *3 counted|saved|saving|stockpile|stockpiled|ready|lined"),
+    Rule("self_harm", "overdose|overdosing", self_only=True),
+    Rule("self_harm", "jump off|in *3 bridge|building|roof|train|traffic|front"),
+    Rule("self_harm", "never wake up", negatable=False),
+    Rule("self_harm", "not be around|here *2 anymore|tomorrow|longer", negatable=False),
+    Rule("self_harm", "disappear forever|for good"),
+    Rule("self_harm", "not see *2 point", negatable=False),
+    Rule("self_harm", "what *2 point *3 live|living|on|anymore|trying"),
+    Rule("self_harm", "cut|cutting|burn|burning *1 again|myself"),
+    Rule("self_harm", "start|started|been cutting|burning"),
+    Rule("self_harm", "until|till *2 bleed|bleeding"),
+    Rule("self_harm", "drive|driving|crash|crashing|car *7 purpose|tree|wall|bridge"),
+    Rule("self_harm", "goodbye|goodbyes *2 letter|letters|note|notes"),
+    Rule("self_harm", "say|said|saying my goodbyes"),
+    Rule("self_harm", "give|gave|giving *3 stuff|things|belongings away"),
+    Rule("self_harm", "pill|pills *4 hand|ready|counted"),
+    Rule("self_harm", "bridge|roof|ledge|edge *5 jump"),
+    Rule("self_harm", "gun|pills|knife|it|blade *3 on|at|to *1 myself|head|temple|wrist|wrists"),
+    Rule("self_harm", "stop|end|sleep forever"),
+    Rule("self_harm", "better|well off? *3 if i *3 gone|dead|here|around|end|ended|die|died", negatable=False),
+    Rule("self_harm", "look|looking|search|searching|google|googling|read|reading up? ways|how to *2 die|kill|do|end"),
+    Rule("self_harm", "rather be *1 dead"),
+    Rule("self_harm", "not worth *2 living|live|it", negatable=False),
+    Rule("self_harm", "noose"),
+    Rule("self_harm", "rope *6 think|thinking|garage|hang|neck"),
+    Rule("self_harm", "tonight|today *6 end|ending it"),
+    Rule("self_harm", "end|ending it tonight|today"),
+    Rule("self_harm", "not *3 be around|here *3 anymore|tomorrow|longer", negatable=False),
+    Rule("self_harm", "i am|feel|be|just *3 burden"),
+    # --- harm to a child: a caregiver afraid they will hurt the child, or a child hurt now
+    Rule("harm_to_child", "@URGE *4 @HARM *2 @CHILD_OBJ", agent="not_child"),
+    Rule("harm_to_child", "almost|nearly *2 @HARM *2 @CHILD_OBJ", agent="not_child"),
+    Rule("harm_to_child", "shake|shook|shaking|shaken *2 @CHILD_OBJ", agent="not_child"),
+    Rule("harm_to_child", "@HARM *3 @CHILD_OBJ", agent="not_child"),
+    Rule("harm_to_child", "molest|molested|molesting|rape|raped|raping"),
+    Rule("harm_to_child", "=abused|=neglected|=mistreated"),
+    Rule("harm_to_child", "sexually abuse|abused|abusing|touch|touching|touched|assault|assaulted"),
+    Rule("harm_to_child", "touch|touching|touched|touches *4 private|privates|inappropriately|inappropriate|down|sexually|vagina|penis|butt"),
+    Rule("harm_to_child", "force|forced|forcing|make|makes|made *4 sex|sexual"),
+    Rule("harm_to_child", "=being abused|hurt|beaten|molested|touched|hit"),
+    Rule("harm_to_child", "@CHILD_OBJ *3 abused|abuse|molested|beaten|bruise|bruises|bruised"),
+    Rule("harm_to_child", "afraid|scared|worried|terrified|fear *4 lose it|control *3 @CHILD_OBJ"),
+    Rule("harm_to_child", "what i *1 might|could|will|would *1 do *3 @CHILD_OBJ"),
+    Rule("harm_to_child", "what my? hands *4 do *1 to"),
+    Rule("harm_to_child", "afraid|scared|terrified *4 alone with *2 @CHILD_OBJ"),
+    Rule("harm_to_child", "not trust myself *4 @CHILD_OBJ|around|with|alone", negatable=False),
+    Rule("harm_to_child", "touch|touching|touched|touches *3 @CHILD_OBJ", agent="not_child"),
+    Rule("harm_to_child", "touch|touching|touched|touches me", agent="person"),
+    Rule("harm_to_child", "say|says|said|told|tells *2 not to tell", negatable=False),
+    Rule("harm_to_child", "come|comes|came|coming into my? room *3 night"),
+    Rule("harm_to_child", "mark|marks|bruise|bruises|welts|burn|burns *2 on *2 @CHILD_OBJ|body|arm|arms|leg|legs|back|hand|hands|face|neck|head|bottom|butt|cheek|chest"),
+    Rule("harm_to_child", "sexual|porn|porno|pornography *5 @CHILD_OBJ"),
+    Rule("harm_to_child", "@CHILD_OBJ *5 sexual|porn|porno|pornography"),
+    Rule("harm_to_child", "do|does|did *2 bad|sexual|weird|nasty things *2 to"),
+    Rule("harm_to_child", "lock|locks|locked|locking @CHILD_OBJ *2 in|inside|out"),
+    # --- domestic violence: violence or threats now, fear of going home
+    Rule("domestic_violence", "@HARM *2 me|us", agent="person"),
+    Rule("domestic_violence", "throw|threw|throwing *3 at me", agent="not_child"),
+    Rule("domestic_violence", "threaten|threatened|threatening|threatens *5 kill|hurt|take|shoot|stab", agent="not_child"),
+    Rule("domestic_violence", "kill|murder me", agent="person"),
+    Rule("domestic_violence", "afraid|scared|terrified|frightened|fear *3 go|going|come|coming home"),
+    Rule("domestic_violence", "afraid|scared|terrified|frightened of my? husband|boyfriend|partner|ex|him|wife|girlfriend"),
+    Rule("domestic_violence", "not safe *3 home|house|here|him", negatable=False),
+    Rule("domestic_violence", "banging|pounding|kicking *3 door|window"),
+    Rule("domestic_violence", "break|breaking|broke|trying|try to? get? in|into", agent="person"),
+    Rule("domestic_violence", "break|breaking|broke|smash|smashing|smashed *2 things|stuff|phone|door|window", agent="person"),
+    Rule("domestic_violence", "threaten|threatens|threatened|threatening me|us"),
+    Rule("domestic_violence", "bruise|bruises|marks|mark *3 he|him", negatable=False),
+    Rule("domestic_violence", "i am not safe", negatable=False),
+    Rule("domestic_violence", "find|hunt me|us", agent="person"),
+    Rule("domestic_violence", "track|tracks|tracking|tracked|check|checks|reads my phone|location|texts"),
+    Rule("domestic_violence", "finish *1 it|me|job", agent="person"),
+    Rule("domestic_violence", "not go back *2 home|there|house", negatable=False),
+    Rule("domestic_violence", "after what he|she did", negatable=False),
+    Rule("domestic_violence", "if he|she *1 find|finds|found out"),
+    Rule("domestic_violence", "push|pushed|pushing|shove|shoved|throw|threw *3 down *1 stairs|floor|ground|wall"),
+    Rule("domestic_violence", "hand|hands *2 around|on my neck|throat"),
+    Rule("domestic_violence", "has|have|had|got|with a gun|knife|weapon"),
+    Rule("domestic_violence", "knife|gun"),
+    Rule("domestic_violence", "hiding|hide *5 from him|he|husband|boyfriend|bathroom|closet"),
+    Rule("domestic_violence", "not let me *2 leave|go|outside", negatable=False),
+    Rule("domestic_violence", "not feel safe", negatable=False),
+    Rule("domestic_violence", "put me in the ground"),
+    Rule("domestic_violence", "burn *3 house|apartment|down"),
+    Rule("domestic_violence", "coming|come|find|found *4 tonight|where we live|us", agent="person"),
+    Rule("domestic_violence", "shove|shoves|shoving|push|pushes|pushing me *1 around", agent="person"),
+    Rule("domestic_violence", "domestic violence|abuse"),
+    Rule("domestic_violence", "violent|abusive *2 home|house|relationship|partner|marriage|husband|boyfriend"),
+    Rule("domestic_violence", "gun|knife *3 at|to me|my|head|throat"),
+    Rule("domestic_violence", "pull|pulled|pulls|hold|holding|held a gun|knife"),
+    Rule("domestic_violence", "lock|locked|locks|trap|trapped me? *2 in|inside|out"),
+    Rule("domestic_violence", "take|took|taken my phone|keys *3 not|will"),
+    # --- medical emergency: happening now
+    Rule("medical_emergency", "not|no|stop|stopped|trouble|hard|struggling|barely *1 breathe|breathing", negatable=False),
+    Rule("medical_emergency", "can not breathe", negatable=False),
+    Rule("medical_emergency", "turning|turned|going|gone|is|are|look|looks|lips|baby|face *2 blue|purple|gray|grey"),
+    Rule("medical_emergency", "gasp|gasping|grunting|wheezing *3 air|breath|breathe|breathing"),
+    Rule("medical_emergency", "@CHILD_OBJ *3 drank|drink|swallowed|ate *2 windex|oil|cleaner|soap|lamp|bleach|alcohol|vodka"),
+    Rule("medical_emergency", "not moving|breathing|waking|responding|feeding", negatable=False),
+    Rule("medical_emergency", "floppy|lifeless|grunting"),
+    Rule("medical_emergency", "grab|grabbing|clutching *2 throat|neck"),
+    Rule("medical_emergency", "can not make *1 sound|noise", negatable=False),
+    Rule("medical_emergency", "chest *3 sucking|caving|pulling"),
+    Rule("medical_emergency", "will not|not stop bleeding|bleed", negatable=False),
+    Rule("medical_emergency", "burn|burned|burnt *4 bad|badly|blister|blistering|skin"),
+    Rule("medical_emergency", "boiling|hot water|oil *4 on|over himself|herself"),
+    Rule("medical_emergency", "outlet|electrocuted|shocked"),
+    Rule("medical_emergency", "not|never stay awake", negatable=False),
+    Rule("medical_emergency", "hard|difficult|trouble|tough to? wake|waking|rouse", negatable=False),
+    Rule("medical_emergency", "has|got|into|found|eating *3 my|the|his|her *2 pill|pills|meds|medicine|medication", not_self=True),
+    Rule("medical_emergency", "body *2 jerk|jerking|shaking|twitching|stiff"),
+    Rule("medical_emergency", "eyes *2 rolled|rolling back"),
+    Rule("medical_emergency", "wheeze|wheezing"),
+    Rule("medical_emergency", "bottle|pack|packet *5 empty|open|opened|missing|gone"),
+    Rule("medical_emergency", "face|lips|tongue|throat|eyes *2 puffy|swollen|swelling|swell"),
+    Rule("medical_emergency", "pupil|pupils"),
+    Rule("medical_emergency", "stiff *3 shake|shaking|jerk|jerking"),
+    Rule("medical_emergency", "pull|pulled|found|got *3 out of|in the? bathtub|pool|tub|water|lake|pond"),
+    Rule("medical_emergency", "battery|batteries|magnet|magnets *10 drool|drooling|missing|swallow|swallowed"),
+    Rule("medical_emergency", "=choking|=chokeing|=chocking"),
+    Rule("medical_emergency", "unresponsive|unconscious|lifeless|limp"),
+    Rule("medical_emergency", "not|never wake|respond|responding|waking|moving", negatable=False, not_self=True),
+    Rule("medical_emergency", "pass|passed out|collapsed|collapse|fainted", not_self=True),
+    Rule("medical_emergency", "swallow|swallowed|eat|ate|eaten|drink|drank|ingest|ingested|chew|chewed|into *4 @INGESTED", not_self=True),
+    Rule("medical_emergency", "seizure|seizing|convulsing|convulsion|convulsions|seizures"),
+    Rule("medical_emergency", "bleed|bleeding|blood *3 lot|alot|badly|everywhere|heavily|stop|much|gushing|pouring"),
+    Rule("medical_emergency", "so|lot|lots much? of? blood"),
+    Rule("medical_emergency", "is|are|be|'s choking"),
+    Rule("medical_emergency", "choking on"),
+    Rule("medical_emergency", "throat *2 closing|swelling|swell"),
+    Rule("medical_emergency", "allergic reaction"),
+    Rule("medical_emergency", "head *3 hit|injury|bleeding|crack|cracked", negatable=False),
+]  # fmt: skip

@@ -1,0 +1,112 @@
+"""The rule layer: patterns, text-speak, misspellings, negation, tense, figures of speech."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.detector import SafetyDetector
+from bot.safety.normalize import normalize
+
+
+@pytest.fixture(scope="module")
+def detector(nlp) -> SafetyDetector:
+    return SafetyDetector(nlp)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i want to kill myself", "self_harm"),
+        ("kms", "self_harm"),
+        ("i wanna die", "self_harm"),
+        ("thinking about unaliving myself tonight", "self_harm"),
+        ("i'm so sucidal", "self_harm"),
+        ("my kids would be better off without me", "self_harm"),
+        ("i'm scared i'm going to shake the baby", "harm_to_child"),
+        ("my boyfriend hits my son when i'm at work", "harm_to_child"),
+        ("someone at daycare is touching my daughter", "harm_to_child"),
+        ("i'm being forced to have sex and i'm only 12", "harm_to_child"),
+        ("my husband beats me", "domestic_violence"),
+        ("im scared to go home tonight", "domestic_violence"),
+        ("he threatened to kill me if i leave", "domestic_violence"),
+        ("my baby is not breathing", "medical_emergency"),
+        ("HELP he swallowed a button battery", "medical_emergency"),
+        ("my son is having a seizure", "medical_emergency"),
+        ("she won't wake up", "medical_emergency"),
+    ],
+)
+def test_present_danger_is_caught_with_its_category(detector, text, category):
+    result = detector.detect(text)
+    assert result.category == category, (result.evidence, result.set_aside)
+    assert result.evidence
+
+
+def test_disclosure_in_the_middle_of_a_long_message(detector):
+    text = (
+        "we had a rough week, daycare called twice about biting and my mom keeps telling me "
+        "i'm too soft on him. honestly some nights i think everyone would be better off "
+        "without me. anyway, how long are the sessions and can i bring his baby sister?"
+    )
+    assert detector.detect(text).category == "self_harm"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("my son saw his father hit me last year, can cpp help?", "past"),
+        ("she was abused by a neighbor when she was two, is this therapy for her", "past"),
+        ("i would never hurt him, i'm just exhausted", "negated"),
+        ("i'm not suicidal, just so tired of bedtime fights", "negated"),
+        ("my son hits me when he's mad", "child_is_the_doer"),
+        ("my 3 year old kicks me when i change his diaper", "child_is_the_doer"),
+        ("why does he hit other kids at the park", "child_is_the_doer"),
+    ],
+)
+def test_context_sets_matches_aside(detector, text, why):
+    result = detector.detect(text)
+    assert result.category is None, result.evidence
+    assert why in {reason for _, _, reason in result.set_aside}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this tantrum is killing me",
+        "my feet are killing me after pickup",
+        "i'm going to lose my mind if she asks for one more snack",
+        "what does cpp cost",
+        "is the treatment broken into parts",
+        "kill me now lol, bedtime took two hours",
+    ],
+)
+def test_figures_of_speech_and_ordinary_questions_are_not_crises(detector, text):
+    assert detector.detect(text).category is None
+
+
+def test_past_context_is_reported_for_the_gentle_line(detector):
+    result = detector.detect("we left a violent home six months ago, would cpp help my son?")
+    assert result.category is None
+    assert result.past == ["domestic_violence"]
+
+
+def test_recent_markers_beat_past_markers(detector):
+    text = "he hit me years ago and he still hits me"
+    assert detector.detect(text).category == "domestic_violence"
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("kms", "kill myself"),
+        ("i wanna unalive myself", "i want to kill myself"),
+        ("hes not breathin", "he is not breathing"),
+        ("i can't", "i can not"),
+        ("i want to kil myslef", "i want to kill myself"),
+    ],
+)
+def test_normalize(detector, raw, normal):
+    assert normalize(raw, detector.vocabulary) == normal
+
+
+def test_real_words_are_not_corrected_into_keywords(detector):
+    assert normalize("filling the bottle", detector.vocabulary) == "filling the bottle"

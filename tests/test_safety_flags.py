@@ -1,0 +1,75 @@
+"""Safety flag storage (SQLite and PostgreSQL) and the alert hook."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from bot.safety.alerts import alert_payload, mask_conversation, send_alert
+from bot.safety.flags import list_flags, record_flag, set_status
+
+
+def test_record_list_and_update(db_url):
+    flag = record_flag("conv-1", "self_harm", ["kill myself"], "rules", url=db_url)
+    assert flag.status == "new" and flag.id
+    other = record_flag("conv-2", "medical_emergency", ["not breathing"], "both", url=db_url)
+    assert [f.id for f in list_flags(url=db_url)] == [other.id, flag.id]
+    assert [f.id for f in list_flags(conversation_id="conv-1", url=db_url)] == [flag.id]
+    done = set_status(flag.id, "acknowledged", by="nurse.kim", url=db_url)
+    assert (done.status, done.updated_by) == ("acknowledged", "nurse.kim")
+    assert [f.id for f in list_flags(status="new", url=db_url)] == [other.id]
+
+
+def test_bad_category_status_and_id_are_refused(db_url):
+    with pytest.raises(ValueError):
+        record_flag("c", "sadness", [], "rules", url=db_url)
+    flag = record_flag("c", "self_harm", [], "rules", url=db_url)
+    with pytest.raises(ValueError):
+        set_status(flag.id, "deleted", by="x", url=db_url)
+    with pytest.raises(LookupError):
+        set_status(999_999, "resolved", by="x", url=db_url)
+
+
+def test_alert_payload_carries_no_words_or_raw_ids(db_url):
+    flag = record_flag("+15551234567", "domestic_violence", ["he hits me"], "rules", url=db_url)
+    payload = alert_payload(flag)
+    text = json.dumps(payload)
+    assert "he hits me" not in text and "5551234567" not in text
+    assert payload["conversation"] == mask_conversation("+15551234567")
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _Recorder.received.append(json.loads(body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+async def test_alert_is_posted_to_the_webhook(db_url, caplog):
+    server = HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        flag = record_flag("conv-9", "harm_to_child", ["shake the baby"], "model", url=db_url)
+        url = f"http://127.0.0.1:{server.server_port}/hook"
+        assert await send_alert(flag, webhook_url=url) is True
+    finally:
+        server.shutdown()
+    assert _Recorder.received[-1]["flag_id"] == flag.id
+    assert _Recorder.received[-1]["category"] == "harm_to_child"
+    assert "SAFETY FLAG" in caplog.text and "conv-9" not in caplog.text
+
+
+async def test_unreachable_webhook_is_reported_not_raised(db_url, caplog):
+    flag = record_flag("conv-10", "self_harm", [], "rules", url=db_url)
+    assert await send_alert(flag, webhook_url="http://127.0.0.1:9/nothing") is False
+    assert "could not be delivered" in caplog.text
