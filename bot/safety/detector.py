@@ -62,6 +62,7 @@ JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking
 PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
          "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
 HEDGES = {"almost", "nearly"}
+URGENCY = ("medical_emergency", "self_harm", "harm_to_child", "domestic_violence")
 # Words that can follow a pronoun object ("hit her hard"), unlike a possessed thing ("her plate").
 OBJECT_FOLLOWERS = {"hard", "again", "so", "really", "too", "with", "when", "in", "on", "every",
                     "all", "until", "because", "while", "if", "at", "badly", "around", "up",
@@ -147,40 +148,25 @@ class SafetyDetector:
     def detect(self, text: str) -> SafetyResult:
         doc = self.nlp(normalize(text, self.vocabulary))
         result = SafetyResult()
+        found: set[str] = set()
         for match_id, start, end in self.matcher(doc):
             rule = self.rules[self.nlp.vocab.strings[match_id]]
             span = doc[start:end]
             why = self._reason_to_set_aside(rule, span, doc)
             if why is None:
-                result.category = result.category or rule.category
+                found.add(rule.category)
                 if span.text not in result.evidence:
                     result.evidence.append(span.text)
             else:
                 result.set_aside.append((rule.category, span.text, why))
                 if why == "past" and rule.category not in result.past:
                     result.past.append(rule.category)
-        if result.category:
-            result.category = self._main_category(result, doc)
+        if found:
+            # With several categories the most urgent wins (a child not breathing first).
+            result.category = next(c for c in URGENCY if c in found)
             if result.category == "domestic_violence" and CHILD_VICTIM.search(doc.text):
                 result.category = "harm_to_child"  # "i'm 11 and my mom hits me"
         return result
-
-    def _main_category(self, result: SafetyResult, doc: Doc) -> str:
-        """With several categories, the most urgent wins (a child not breathing first)."""
-        found = {self._category_of(e, doc) for e in result.evidence} - {None}
-        for category in ("medical_emergency", "self_harm", "harm_to_child", "domestic_violence"):
-            if category in found:
-                return category
-        return result.category or "self_harm"
-
-    def _category_of(self, evidence: str, doc: Doc) -> str | None:
-        for match_id, start, end in self.matcher(doc):
-            rule = self.rules[self.nlp.vocab.strings[match_id]]
-            if doc[start:end].text == evidence and not self._reason_to_set_aside(
-                rule, doc[start:end], doc
-            ):
-                return rule.category
-        return None
 
     # --- context checks -------------------------------------------------------------
     def _reason_to_set_aside(self, rule: Rule, span: Span, doc: Doc) -> str | None:
