@@ -21,7 +21,6 @@ class Settings(BaseSettings):
     spacy_model_dir: Path = Path("build/spacy/cpp_en")
     database_url: str = "sqlite:///var/app.db"
     safety_alert_webhook_url: str = ""
-    log_level: str = "INFO"
 
     class Config:
         env_file = None

@@ -120,7 +120,7 @@ class SafetyDetector:
 
     def _forms(self, words: list[str]) -> list[str]:
         # Match on lemmas: add each word's lemma so "hits", "hitting" and "hit" all match.
-        return sorted({w for w in words} | {self._lemmas.get(w, w) for w in words})
+        return sorted(set(words) | {self._lemmas.get(w, w) for w in words})
 
     def _compile(self, notation: str) -> list[dict]:
         tokens: list[dict] = []
@@ -196,7 +196,7 @@ class SafetyDetector:
         if victim_is_child and rule.category == "harm_to_child" and doer == "pronoun":
             doer = "adult"  # "he hits them": the doer of harm to the children is not one of them
         elif doer == "pronoun":
-            doer = self._resolve_pronoun(span.start, doc, self._sentence(span, doc))
+            doer = self._resolve_pronoun(span.start, doc, sentence)
         if rule.agent in ("not_child", "person") and doer == "child":
             return "child_is_the_doer"
         if rule.agent == "person" and doer is None:
