@@ -24,7 +24,7 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10); print(sys.executable)' \
 	2>/dev/null && break; done)
 
-.PHONY: help setup run shell train test lint format eval eval-safety safety-report validate rasa-test pytest lock clean migrate
+.PHONY: help setup run shell train test lint format eval eval-safety safety-report validate rasa-test pytest lock clean migrate seed
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,7 +57,10 @@ train: setup $(MODEL) ## Train the model if data, config, domain or clinic profi
 migrate: setup ## Create or upgrade the project's database (DATABASE_URL)
 	@$(PY) -m bot migrate
 
-run: train migrate ## Start the bot (Rasa :5005, actions :5055) on the embedded default
+seed: migrate ## Add demo clinicians and open times (once; skipped when clinicians exist)
+	@$(PY) -m bot seed
+
+run: train migrate $(if $(filter 1 true yes,$(SEED_DEMO)),seed) ## Start the bot (Rasa :5005, actions :5055) on the embedded default
 	@mkdir -p var
 	@echo "==> Starting. When Rasa says it is up (about a minute), talk to it:"
 	@echo "    curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is cpp\"}'"
@@ -95,15 +98,16 @@ eval: train ## NLU quality on the held-out set (intent macro-F1, response select
 	@rm -f results-nlu.log
 	@$(PY) -m bot.evaluation.nlu_report results/nlu
 
-eval-safety: train ## Safety gate: fails below 100% recall or above 5% false alarms (tests/safety)
+eval-safety: train ## Safety gate on tests/safety: fails below 100% recall or above 5% false alarms
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL)
 
-safety-report: train ## Safety figures on both labelled sets, printed but not yet a gate
-	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only
+safety-report: train ## Safety figures on the two held-out sets in bench/ (printed, never tuned on)
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
 		--set bench/safety_fresh_set.yml --out results/safety-fresh
+	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
+		--set bench/safety_unseen_set.yml --out results/safety-unseen
 
-test: setup validate lint train pytest rasa-test eval safety-report ## Every check: validate, lint, pytest, train, test stories, NLU eval, safety figures
+test: setup validate lint train pytest rasa-test eval eval-safety safety-report ## Every check: validate, lint, pytest, train, test stories, NLU eval, safety gate and figures
 
 lock: ## Re-pin requirements.lock from requirements.in
 	@$(BIN)/uv pip compile requirements.in --python-version 3.10 -o requirements.lock

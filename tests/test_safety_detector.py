@@ -102,11 +102,40 @@ def test_recent_markers_beat_past_markers(detector):
         ("hes not breathin", "he is not breathing"),
         ("i can't", "i can not"),
         ("i want to kil myslef", "i want to kill myself"),
+        ("gonna unalive 2nite", "going to kill myself tonight"),
+        ("i keep cuting my arms agian", "i keep cutting my arms again"),
+        ("my boyfreind hits my dauter", "my boyfriend hits my daughter"),  # not "water"
+        ("my sleeping meds", "my sleeping meds"),  # a pattern word is left alone
+        ("my son-in-law", "my inlaw"),
     ],
 )
 def test_normalize(detector, raw, normal):
-    assert normalize(raw, detector.vocabulary) == normal
+    assert normalize(raw, detector.speller) == normal
 
 
 def test_real_words_are_not_corrected_into_keywords(detector):
-    assert normalize("filling the bottle", detector.vocabulary) == "filling the bottle"
+    assert normalize("filling the bottle", detector.speller) == "filling the bottle"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # "won't stop" makes bleeding worse, it does not negate it
+        ("he fell and the bleeding won't stop", "medical_emergency"),
+        # "don't feel safe" is not "we are safe now"
+        ("i dont feel safe at home he keeps hurting me", "domestic_violence"),
+        # an act told in the present is not past context, whatever else the sentence says
+        ("my wife hits me and said i'd never see the kids again", "domestic_violence"),
+        # the baby is with the writer; "he" is the one throwing things
+        ("hiding in the bathroom w baby, he's throwing stuff at me", "domestic_violence"),
+        # "**N" gaps cross clauses: a missing button battery and drooling
+        ("a coin battery is missing from the remote and he's drooling", "medical_emergency"),
+    ],
+)
+def test_context_that_must_not_hide_a_crisis(detector, text, category):
+    assert detector.detect(text).category == category
+
+
+def test_past_told_with_used_to_stays_past(detector):
+    # the present-tense check does not override a clear past with no present act
+    assert detector.detect("when he was a baby his father used to hit me").category is None

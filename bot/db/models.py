@@ -4,14 +4,57 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.types import TypeDecorator
 
 Base = declarative_base()
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC that always reads back timezone-aware UTC.
+
+    SQLite keeps no offset, so plain DateTime(timezone=True) reads back naive
+    there; this type makes both databases hand back the same values. Naive
+    datetimes are refused: their time zone would be a guess.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware datetime (UTC)")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
 
 
 class SafetyFlag(Base):
@@ -25,7 +68,107 @@ class SafetyFlag(Base):
     evidence = Column(JSON, nullable=False, default=list)
     source = Column(String(16), nullable=False)  # "rules", "model" or "both"
     status = Column(String(16), nullable=False, default="new", index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
     updated_by = Column(String(64))
     note = Column(Text)
+
+
+class Clinician(Base):
+    """A clinician whose first-consultation times the bot may offer."""
+
+    __tablename__ = "clinicians"
+    __table_args__ = (UniqueConstraint("name", name="uq_clinicians_name"),)
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(120), nullable=False)  # staff name them in the CLI
+    credentials = Column(String(32), nullable=False, default="")  # e.g. "LCSW"
+    languages = Column(JSON, nullable=False, default=list)
+    active = Column(Boolean, nullable=False, default=True)
+
+
+class AvailabilitySlot(Base):
+    """One bookable time of one clinician; booking flips status open -> booked."""
+
+    __tablename__ = "availability_slots"
+    __table_args__ = (
+        UniqueConstraint("clinician_id", "starts_at", name="uq_availability_slots_clinician_start"),
+        Index("ix_availability_slots_status_starts_at", "status", "starts_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    clinician_id = Column(
+        Integer,
+        ForeignKey("clinicians.id", name="fk_availability_slots_clinician_id"),
+        nullable=False,
+    )
+    starts_at = Column(UTCDateTime(), nullable=False)
+    ends_at = Column(UTCDateTime(), nullable=False)
+    kind = Column(String(32), nullable=False, default="first_consultation")  # or "session"
+    status = Column(String(16), nullable=False, default="open")  # open, booked, removed
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class Caregiver(Base):
+    """Who booked: only what staff need to reach them, and their consent to store it."""
+
+    __tablename__ = "caregivers"
+
+    id = Column(Integer, primary_key=True)
+    first_name = Column(String(80), nullable=False)
+    relationship = Column(String(40))  # to the child: "mother", "grandparent"...
+    phone = Column(String(20))  # E.164
+    email = Column(String(254))
+    channel_identities = Column(JSON, nullable=False, default=dict)  # {"rest": "sender-id"}
+    consent = Column(Boolean, nullable=False, default=False)
+    consent_at = Column(UTCDateTime())
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class Booking(Base):
+    """A first consultation booked by a caregiver; the reference is what they quote later."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        UniqueConstraint("reference", name="uq_bookings_reference"),
+        # The database's own guard against a double booking, beside the guarded UPDATE.
+        Index(
+            "uq_bookings_confirmed_slot",
+            "slot_id",
+            unique=True,
+            sqlite_where=text("status = 'confirmed'"),
+            postgresql_where=text("status = 'confirmed'"),
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), nullable=False)
+    slot_id = Column(
+        Integer, ForeignKey("availability_slots.id", name="fk_bookings_slot_id"), nullable=False
+    )
+    caregiver_id = Column(
+        Integer, ForeignKey("caregivers.id", name="fk_bookings_caregiver_id"), nullable=False
+    )
+    child_age_months = Column(Integer, nullable=False)
+    concern_summary = Column(Text)
+    status = Column(String(16), nullable=False, default="confirmed")  # cancelled, rescheduled
+    conversation_id = Column(String(128), index=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+    cancelled_at = Column(UTCDateTime())
+
+
+class HandoffRequest(Base):
+    """A caregiver who should hear from a person; staff work these new -> contacted -> closed."""
+
+    __tablename__ = "handoff_requests"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    reason = Column(String(32), nullable=False)  # "asked_for_person", "no_times_fit"...
+    preferred_contact = Column(Text)
+    preferred_time = Column(Text)
+    channel = Column(String(32))
+    status = Column(String(16), nullable=False, default="new", index=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import Table
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from bot.safety.lexicon import CLASSES, RULES, Rule
-from bot.safety.normalize import normalize
+from bot.safety.lexicon import CLASSES, RULES, Rule, pattern_words
+from bot.safety.normalize import Speller, dictionary_words, normalize
 
 NEGATIONS = {"not", "never", "no", "nothing", "none", "neither", "nor", "nobody"}
 NEGATION_LOOKBACK = 6
@@ -50,7 +51,7 @@ PAST = re.compile(
     r"|\ba long time ago\b|\bas a (teen|teenager|kid|child|girl|boy)\b|\bgrowing up\b"
     r"|\bwhen i was (young|little|younger|a kid|a teen|a teenager|a child|pregnant)\b"
     r"|\b(convicted|arrested|charged|sentenced)\b"
-    r"|\b(are|am|is|feel|we're|i'm) (all )?safe( now)?\b|\bsince (that|the) night\b"
+    r"|(?<!not )\b(are|am|is|feel|we're|i'm) (all )?safe( now)?\b|\bsince (that|the) night\b"
     r"|\bhave not seen (him|her|them) since\b"
 )
 RECENT = re.compile(
@@ -62,6 +63,8 @@ JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking
 PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
          "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
 HEDGES = {"almost", "nearly"}
+HARM_VERBS = set(CLASSES["HARM"]) | {"threaten", "touch"}
+COMPANION = {"with", "w"}  # a child named after "with" is with the writer, not the doer
 URGENCY = ("medical_emergency", "self_harm", "harm_to_child", "domestic_violence")
 # Words that can follow a pronoun object ("hit her hard"), unlike a possessed thing ("her plate").
 OBJECT_FOLLOWERS = {"hard", "again", "so", "really", "too", "with", "when", "in", "on", "every",
@@ -104,6 +107,7 @@ class SafetyDetector:
         self.nlp = nlp
         self._lemmas = self._lemma_table(nlp)
         self.vocabulary = _Vocabulary(self._lemmas)
+        self.speller = Speller(self.vocabulary, self._keywords())
         self.matcher = Matcher(nlp.vocab)
         self.rules: dict[str, Rule] = {}
         for index, rule in enumerate(RULES):
@@ -118,6 +122,13 @@ class SafetyDetector:
         """spaCy's lookup table (keys are string hashes: use .get/in, not dict())."""
         return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
+    def _keywords(self) -> frozenset[str]:
+        # The pattern words and every inflected form of them ("cutting" for "cut").
+        # Function words ("after", "what") are rarely the misspelled word that matters.
+        lemmas = pattern_words() - STOP_WORDS
+        forms = {w for w in dictionary_words() if self._lemmas.get(w) in lemmas}
+        return frozenset(lemmas | forms)
+
     def _forms(self, words: list[str]) -> list[str]:
         # Match on lemmas: add each word's lemma so "hits", "hitting" and "hit" all match.
         return sorted(set(words) | {self._lemmas.get(w, w) for w in words})
@@ -125,11 +136,13 @@ class SafetyDetector:
     def _compile(self, notation: str) -> list[dict]:
         tokens: list[dict] = []
         for part in notation.split():
-            if re.fullmatch(r"\*\d", part):
-                # Wildcards stay inside one clause: "hurt me and my son keeps asking"
-                # must not read as "hurt ... my son".
-                gap = {"LOWER": {"NOT_IN": sorted(CLAUSE_BREAKS | SENTENCE_BREAKS)}, "OP": "?"}
-                tokens.extend(dict(gap) for _ in range(int(part[1])))
+            if re.fullmatch(r"\*\*?\d+", part):
+                # "*N" stays inside one clause: "hurt me and my son keeps asking" must not
+                # read as "hurt ... my son". "**N" may cross clauses, never sentences.
+                within_sentence = part.startswith("**")
+                breaks = SENTENCE_BREAKS if within_sentence else CLAUSE_BREAKS | SENTENCE_BREAKS
+                gap = {"LOWER": {"NOT_IN": sorted(breaks)}, "OP": "?"}
+                tokens.extend(dict(gap) for _ in range(int(part.lstrip("*"))))
                 continue
             optional = part.endswith("?") and len(part) > 1
             part = part.rstrip("?") if optional else part
@@ -146,7 +159,7 @@ class SafetyDetector:
         return tokens
 
     def detect(self, text: str) -> SafetyResult:
-        doc = self.nlp(normalize(text, self.vocabulary))
+        doc = self.nlp(normalize(text, self.speller))
         result = SafetyResult()
         found: set[str] = set()
         for match_id, start, end in self.matcher(doc):
@@ -174,7 +187,7 @@ class SafetyDetector:
         if rule.negatable and self._negated(span, doc):
             return "negated"
         near = doc[max(span.start - RECENT_BEFORE, 0) : span.end + RECENT_AFTER].text
-        if PAST.search(sentence.text) and not RECENT.search(near):
+        if PAST.search(sentence.text) and not (RECENT.search(near) or self._present(span)):
             return "past"
         if JOKING.search(sentence.text):
             return "figure_of_speech"
@@ -219,7 +232,12 @@ class SafetyDetector:
 
     @staticmethod
     def _negated(span: Span, doc: Doc) -> bool:
-        if any(t.lower_ in NEGATIONS for t in span):
+        def negates(i: int) -> bool:
+            # "the bleeding won't stop" / "can't stop shaking": the "not" makes it worse.
+            following = doc[i + 1].lemma_ if i + 1 < len(doc) else ""
+            return doc[i].lower_ in NEGATIONS and following != "stop"
+
+        if any(negates(t.i) for t in span):
             return True
         for i in range(span.start - 1, max(span.start - NEGATION_LOOKBACK - 1, -1), -1):
             word = doc[i].lower_
@@ -232,9 +250,17 @@ class SafetyDetector:
             following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
             # "no one / nobody is hurting him" negates; "no one would care if i ..." does not.
             someone_else = (word == "no" and following == "one") or word == "nobody"
-            if word in NEGATIONS and not (someone_else and i < span.start - 3):
+            if negates(i) and not (someone_else and i < span.start - 3):
                 return True
         return False
+
+    @staticmethod
+    def _present(span: Span) -> bool:
+        """'my wife hits me': an act told in the present tense is not past context."""
+        return any(
+            t.lemma_ in HARM_VERBS and t.lower_ in (t.lemma_ + "s", t.lemma_ + "es")
+            for t in span[:-1]
+        )
 
     @staticmethod
     def _figurative_kill(span: Span, doc: Doc) -> bool:
@@ -294,6 +320,8 @@ class SafetyDetector:
             if not plural_ok and doc[j].lower_ in PLURAL_CHILDREN:
                 continue
             kind = self._person_kind(doc[j])
+            if kind == "child" and any(t.lower_ in COMPANION for t in doc[max(j - 2, 0) : j]):
+                continue  # "hiding in the bathroom with the baby, he's throwing things"
             if kind in ("child", "adult"):
                 return kind
         if any(t.lower_ in CHILD_CONTEXT for t in sentence):

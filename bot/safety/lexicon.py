@@ -4,7 +4,8 @@ Notation, one pattern per string, tokens separated by spaces:
 - ``a|b|c``   one token whose lemma is any of these (inflections match: "hits" ~ "hit");
 - ``=a|=b``   one token spelled exactly so (no lemma matching: "choking" but not "choked");
 - ``x?``      that token is optional;
-- ``*N``      up to N tokens of anything;
+- ``*N``      up to N tokens of anything within one clause;
+- ``**N``     up to N tokens of anything within one sentence;
 - ``@CLASS``  a word class below (``@CHILD``, ``@ADULT``, ``@HARM``, ...).
 
 Each rule carries checks the detector applies after matching (see ``Rule``).
@@ -24,12 +25,12 @@ CLASSES: dict[str, list[str]] = {
               "grandpa", "grandfather", "grandma", "man", "guy", "neighbor", "babysitter",
               "sitter", "teacher", "someone", "somebody", "roommate", "fiance", "spouse",
               "cousin", "caregiver", "stranger", "people", "men", "coach", "mil", "fil",
-              "stepmother", "brother-in-law", "landlord"],
+              "stepmother", "inlaw", "landlord"],
     "PRONOUN": ["he", "she", "they"],
     "HARM": ["hit", "beat", "punch", "slap", "kick", "choke", "strangle", "shove", "push",
              "hurt", "burn", "throw", "smack", "whip", "drag", "grab", "attack", "stab",
              "abuse", "rape", "molest", "shake", "slam", "bruise", "smother", "suffocate",
-             "drown", "harm", "kill", "beating", "hitting", "whoop", "whooping", "scald"],
+             "drown", "harm", "kill", "beating", "hitting", "whoop", "whooping", "scald", "pinch"],
     "URGE": ["want", "going", "gon", "about", "could", "might", "may", "urge", "like",
              "tempted", "close", "will", "would", "afraid", "scared", "worried", "terrified",
              "fear", "frightened", "think", "thought", "feel", "snap", "lose"],
@@ -94,6 +95,7 @@ RULES: list[Rule] = [
     Rule("self_harm", "what *2 point *3 live|living|on|anymore|trying"),
     Rule("self_harm", "cut|cutting|burn|burning *1 again|myself"),
     Rule("self_harm", "start|started|been cutting|burning"),
+    Rule("self_harm", "cut|cutting|burn|burning|scratch|scratching my arm|arms|wrist|wrists|thigh|thighs|skin", self_only=True),
     Rule("self_harm", "until|till *2 bleed|bleeding"),
     Rule("self_harm", "drive|driving|crash|crashing|car *7 purpose|tree|wall|bridge"),
     Rule("self_harm", "goodbye|goodbyes *2 letter|letters|note|notes"),
@@ -113,6 +115,10 @@ RULES: list[Rule] = [
     Rule("self_harm", "end|ending it tonight|today"),
     Rule("self_harm", "not *3 be around|here *3 anymore|tomorrow|longer", negatable=False),
     Rule("self_harm", "i am|feel|be|just *3 burden"),
+    Rule("self_harm", "better|fine|happier off? without me"),
+    Rule("self_harm", "steer|steering|swerve|swerving|drive|driving *3 into|off *3 wall|tree|bridge|river|traffic|truck"),
+    Rule("self_harm", "stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding|stash|stashed|save|saved|saving *4 pill|pills|meds|tablets|medication|medicine"),
+    Rule("self_harm", "how many *6 pill|pills|meds|tablets *4 enough|take", self_only=True),
     # --- harm to a child: a caregiver afraid they will hurt the child, or a child hurt now
     Rule("harm_to_child", "@URGE *4 @HARM *2 @CHILD_OBJ", agent="not_child"),
     Rule("harm_to_child", "almost|nearly *2 @HARM *2 @CHILD_OBJ", agent="not_child"),
@@ -139,6 +145,9 @@ RULES: list[Rule] = [
     Rule("harm_to_child", "@CHILD_OBJ *5 sexual|porn|porno|pornography"),
     Rule("harm_to_child", "do|does|did *2 bad|sexual|weird|nasty things *2 to"),
     Rule("harm_to_child", "lock|locks|locked|locking @CHILD_OBJ *2 in|inside|out"),
+    Rule("harm_to_child", "afraid|scared|terrified|frightened of what i *2 do"),
+    Rule("harm_to_child", "make|makes|made|force|forces|forced me *1 do *2 stuff|things *1 to|for|with"),
+    Rule("harm_to_child", "hand|hands|pillow|blanket *2 over *2 mouth|face", agent="not_child"),
     # --- domestic violence: violence or threats now, fear of going home
     Rule("domestic_violence", "@HARM *2 me|us", agent="person"),
     Rule("domestic_violence", "throw|threw|throwing *3 at me", agent="not_child"),
@@ -176,6 +185,10 @@ RULES: list[Rule] = [
     Rule("domestic_violence", "pull|pulled|pulls|hold|holding|held a gun|knife"),
     Rule("domestic_violence", "lock|locked|locks|trap|trapped me? *2 in|inside|out"),
     Rule("domestic_violence", "take|took|taken my phone|keys *3 not|will"),
+    Rule("domestic_violence", "put|puts|putting|lay|laid|lays hands|hand|finger *1 on me", agent="person"),
+    Rule("domestic_violence", "door|window *5 kick|kicking|bang|banging|pound|pounding|punch|punching", agent="not_child"),
+    Rule("domestic_violence", "not let me *2 out", negatable=False),
+    Rule("domestic_violence", "protective|restraining|no-contact order **12 outside|coming|texting|showed|keeps|tonight|violate|violated|violating|breaking"),
     # --- medical emergency: happening now
     Rule("medical_emergency", "not|no|stop|stopped|trouble|hard|struggling|barely *1 breathe|breathing", negatable=False),
     Rule("medical_emergency", "can not breathe", negatable=False),
@@ -202,7 +215,7 @@ RULES: list[Rule] = [
     Rule("medical_emergency", "pupil|pupils"),
     Rule("medical_emergency", "stiff *3 shake|shaking|jerk|jerking"),
     Rule("medical_emergency", "pull|pulled|found|got *3 out of|in the? bathtub|pool|tub|water|lake|pond"),
-    Rule("medical_emergency", "battery|batteries|magnet|magnets *10 drool|drooling|missing|swallow|swallowed"),
+    Rule("medical_emergency", "battery|batteries|magnet|magnets **12 drool|drooling|missing|swallow|swallowed|gone|throat"),
     Rule("medical_emergency", "=choking|=chokeing|=chocking"),
     Rule("medical_emergency", "unresponsive|unconscious|lifeless|limp"),
     Rule("medical_emergency", "not|never wake|respond|responding|waking|moving", negatable=False, not_self=True),
@@ -216,4 +229,17 @@ RULES: list[Rule] = [
     Rule("medical_emergency", "throat *2 closing|swelling|swell"),
     Rule("medical_emergency", "allergic reaction"),
     Rule("medical_emergency", "head *3 hit|injury|bleeding|crack|cracked", negatable=False),
+    Rule("medical_emergency", "split|gash|gashed|cut *3 head *1 open"),
+    Rule("medical_emergency", "pod|pods|battery|batteries|magnet|magnets|pill|pills *3 chewed|bitten|swallowed|missing", not_self=True),
 ]  # fmt: skip
+
+
+def pattern_words() -> set[str]:
+    """Every word a rule or class names (the spelling corrector prefers these)."""
+    words: set[str] = {w for members in CLASSES.values() for w in members}
+    for rule in RULES:
+        for part in rule.pattern.split():
+            for alt in part.rstrip("?").split("|"):
+                if alt and not alt.startswith(("@", "*")) and alt.strip("=").isalpha():
+                    words.add(alt.strip("="))
+    return words

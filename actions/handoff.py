@@ -1,0 +1,79 @@
+"""A request for a person: stored for staff, with when to expect contact from clinic hours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.booking_common import in_thread, report_error
+from actions.booking_form import check_contact
+from bot.booking.handoffs import create_handoff, expected_contact_text
+
+MAX_TIME_CHARS = 200
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Why a person is needed, so staff can sort requests without reading the chat."""
+    stage = tracker.get_slot("booking_stage")
+    if stage == "no_times_fit":
+        return "no_times_fit"
+    if stage == "ineligible":
+        return "age_outside_range"
+    if stage == "error":
+        return "booking_error"
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and event.get("metadata", {}).get("utter_action"):
+            action = event["metadata"]["utter_action"]
+            if action == "utter_offer_person":
+                return "not_understood"
+            if action.startswith("utter_crisis_"):
+                return "after_crisis_reply"
+            if action == "utter_caregiver_stress":
+                return "caregiver_stress"
+    return "asked_for_person"
+
+
+class ValidateHandoffForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"contact": check_contact(value, dispatcher, tracker)}
+
+    def validate_handoff_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()[:MAX_TIME_CHARS]
+        return {"handoff_time": text or "any time"}
+
+
+class ActionCreateHandoff(Action):
+    def name(self) -> str:
+        return "action_create_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            await in_thread(
+                create_handoff,
+                tracker.sender_id,
+                handoff_reason(tracker),
+                tracker.get_slot("contact"),
+                tracker.get_slot("handoff_time"),
+                tracker.get_latest_input_channel(),
+            )
+        except Exception as exc:
+            report_error(dispatcher, tracker, exc, "creating a handoff request")
+            return []
+        dispatcher.utter_message(
+            text=f"Thank you. I've passed this to our team, and someone will contact you "
+            f"{expected_contact_text()}. If anyone is in danger before then, please call 911."
+        )
+        return [SlotSet("handoff_time", None), SlotSet("booking_stage", None)]

@@ -1,0 +1,136 @@
+"""Cancel or reschedule a booking: the reference code and the contact on file must match."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.booking_common import in_thread, last_intent, report_error
+from actions.booking_form import check_contact
+from bot.booking.bookings import cancel_booking, find_booking
+from bot.booking.errors import BookingError
+from bot.booking.preferences import parse_preference
+from bot.booking.reference import normalize_reference
+from bot.clinic import get_profile
+
+
+class ActionStartManageBooking(Action):
+    """Remembers whether the caregiver wants to cancel or move, and starts fresh checks."""
+
+    def name(self) -> str:
+        return "action_start_manage_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        wanted = "reschedule" if last_intent(tracker) == "reschedule_booking" else "cancel"
+        typed = normalize_reference(_reference_in(tracker.latest_message.get("text") or ""))
+        return [
+            SlotSet("manage_action", wanted),
+            SlotSet("booking_reference", typed),
+            SlotSet("contact", None),
+            SlotSet("booking_stage", None),
+            SlotSet("time_preference", None),
+        ]
+
+
+def _reference_in(text: str) -> str:
+    """The reference-looking word in 'cancel WG-7K3F9Q please', else ''."""
+    for word in text.replace(",", " ").split():
+        if normalize_reference(word):
+            return word
+    return ""
+
+
+class ValidateManageBookingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_manage_booking_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("booking_stage") == "not_found":
+            return []
+        return domain_slots
+
+    def validate_booking_reference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reference = normalize_reference(_reference_in(str(value or "")))
+        if reference is None:
+            dispatcher.utter_message(response="utter_invalid_reference")
+        return {"booking_reference": reference}
+
+    async def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        contact = check_contact(value, dispatcher, tracker)
+        if contact is None:
+            return {"contact": None}
+        reference = tracker.get_slot("booking_reference")
+        try:
+            found = await in_thread(find_booking, reference, contact)
+        except Exception as exc:
+            report_error(dispatcher, tracker, exc, "finding a booking")
+            return {"contact": contact, "booking_stage": "not_found"}
+        if found is None or found.status != "confirmed":
+            dispatcher.utter_message(response="utter_booking_not_found")
+            return {"contact": contact, "booking_stage": "not_found"}
+        return {"contact": contact, "booking_stage": "verified"}
+
+
+class ActionManageBookingResult(Action):
+    """Cancels at once; for a reschedule, hands over to the questions about new times."""
+
+    def name(self) -> str:
+        return "action_manage_booking_result"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        stage = tracker.get_slot("booking_stage")
+        if stage != "verified":
+            return [SlotSet("booking_stage", stage or "not_found")]  # the rules branch on it
+        if tracker.get_slot("manage_action") == "reschedule":
+            dispatcher.utter_message(
+                text="Thanks, I found your appointment. Let's find a new time."
+            )
+            return [SlotSet("booking_stage", "verified")]
+        try:
+            record = await in_thread(
+                cancel_booking, tracker.get_slot("booking_reference"), tracker.get_slot("contact")
+            )
+        except BookingError:
+            dispatcher.utter_message(response="utter_booking_not_found")
+            return [SlotSet("booking_stage", "not_found")]
+        except Exception as exc:
+            report_error(dispatcher, tracker, exc, "cancelling")
+            return [SlotSet("booking_stage", "error")]
+        profile = get_profile()
+        dispatcher.utter_message(
+            text=f"Your appointment {record.label(profile.tz)} is cancelled, and the time is free "
+            f'for another family. If you\'d like a new time, just say "book a visit".'
+        )
+        return [SlotSet("booking_stage", "cancelled"), SlotSet("manage_action", None)]
+
+
+class ValidateRescheduleForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_reschedule_form"
+
+    def validate_time_preference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if parse_preference(text) is None:
+            dispatcher.utter_message(response="utter_invalid_time")
+            return {"time_preference": None}
+        return {"time_preference": text}

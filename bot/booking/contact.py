@@ -1,0 +1,78 @@
+"""Phone numbers and email addresses: normalised so a later lookup matches what was stored."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+DEFAULT_REGION = "US"
+
+# Candidate addresses in free text; email-validator then decides which are real.
+_EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a caregiver: an E.164 phone number, an email address, or both."""
+
+    phone: str | None = None
+    email: str | None = None
+
+
+def normalize_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
+    """The number in E.164 ('+13125550142'), or None unless it is a valid number.
+
+    Only valid numbers pass (not merely well-formed ones), so staff never get a
+    number they cannot call; numbers without a country code are read in ``region``.
+    """
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_email(text: str) -> str | None:
+    """The address lower-cased, or None if it is not a valid address.
+
+    Lower-cased whole (providers ignore case in practice) so a caregiver who
+    types it differently later still matches. No DNS look-up: that needs the network.
+    """
+    try:
+        checked = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return checked.normalized.lower()
+
+
+def parse_contact(text: str, region: str = DEFAULT_REGION) -> Contact | None:
+    """The first valid phone number and email address in free text, or None if neither."""
+    email = None
+    for candidate in _EMAIL_CANDIDATE.findall(text):
+        email = normalize_email(candidate.strip(".!?"))
+        if email:
+            break
+    phone = None
+    without_emails = _EMAIL_CANDIDATE.sub(" ", text)
+    for match in phonenumbers.PhoneNumberMatcher(
+        without_emails, region, leniency=phonenumbers.Leniency.VALID
+    ):
+        phone = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        break
+    if phone is None and email is None:
+        return None
+    return Contact(phone=phone, email=email)
+
+
+def as_contact(value: str | Contact, region: str = DEFAULT_REGION) -> Contact | None:
+    """A normalised Contact from either a Contact or what the caregiver typed."""
+    if not isinstance(value, Contact):
+        return parse_contact(value, region)
+    phone = normalize_phone(value.phone, region) if value.phone else None
+    email = normalize_email(value.email) if value.email else None
+    return Contact(phone=phone, email=email) if phone or email else None

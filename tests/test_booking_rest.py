@@ -1,0 +1,86 @@
+"""A whole booking, a handoff and a crisis inside the form, through the REST channel
+against the real Rasa server and action server (as `make run` starts them)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from bot.booking.bookings import list_bookings
+from bot.booking.handoffs import list_handoffs
+from bot.booking.seed import seed_demo
+from bot.db.migrate import upgrade
+from bot.db.models import utcnow
+from bot.safety.flags import list_flags
+from tests.servers import run_servers
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def booking_servers(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("booking")
+    db = f"sqlite:///{workdir / 'app.db'}"
+    upgrade(db)
+    seed_demo(utcnow() - timedelta(hours=1), url=db)
+    with run_servers(workdir, env={"DATABASE_URL": db}) as servers:
+        yield servers, db
+
+
+def _say(servers, sender: str, text: str) -> str:
+    resp = servers.say(sender, text)
+    assert resp.status_code == 200, resp.text
+    return "\n".join(m.get("text", "") for m in resp.json())
+
+
+def test_a_full_booking_lands_in_the_database(booking_servers):
+    servers, db = booking_servers
+    sender = f"b-{uuid.uuid4().hex[:8]}"
+    assert "first name" in _say(servers, sender, "I'd like to book a first visit")
+    assert "related to the child" in _say(servers, sender, "my name is Maria")
+    assert "How old" in _say(servers, sender, "I'm his mom")
+    assert "what has been going on" in _say(servers, sender, "he's 3")
+    assert "phone number or email" in _say(servers, sender, "he has nightmares since we moved")
+    reply = _say(servers, sender, "555-12")
+    assert "doesn't look like a phone number" in reply
+    assert "days and times" in _say(servers, sender, "312-555-0147")
+    reply = _say(servers, sender, "how much does it cost?")
+    assert "Medicaid" in reply and "days and times" in reply  # answered, then the form goes on
+    offer = _say(servers, sender, "weekday mornings")
+    assert "1. " in offer and "AM" in offer, offer
+    confirmation = _say(servers, sender, "2")
+    assert "You're booked" in confirmation, confirmation
+    [booking] = [b for b in list_bookings(url=db) if b.conversation_id == sender]
+    assert booking.status == "confirmed" and booking.reference in confirmation
+    assert booking.caregiver_first_name == "Maria" and booking.child_age_months == 36
+
+
+def test_leaving_the_form_books_nothing(booking_servers):
+    servers, db = booking_servers
+    sender = f"b-{uuid.uuid4().hex[:8]}"
+    _say(servers, sender, "can i book an appointment")
+    _say(servers, sender, "Sam")
+    assert "nothing was booked" in _say(servers, sender, "forget it")
+    assert not [b for b in list_bookings(url=db) if b.conversation_id == sender]
+
+
+def test_asking_for_a_person_creates_a_handoff(booking_servers):
+    servers, db = booking_servers
+    sender = f"b-{uuid.uuid4().hex[:8]}"
+    assert "phone number or email" in _say(servers, sender, "can i talk to a real person")
+    assert "good time" in _say(servers, sender, "jo@example.org")
+    assert "someone will contact you" in _say(servers, sender, "after 3pm")
+    [handoff] = [h for h in list_handoffs(url=db) if h.conversation_id == sender]
+    assert (handoff.reason, handoff.preferred_contact) == ("asked_for_person", "jo@example.org")
+
+
+def test_a_crisis_inside_the_form_wins(booking_servers):
+    servers, db = booking_servers
+    sender = f"b-{uuid.uuid4().hex[:8]}"
+    _say(servers, sender, "i want to book a visit")
+    _say(servers, sender, "Ana")
+    reply = _say(servers, sender, "he is hitting me right now and i am scared")
+    assert "1-800-799-7233" in reply and "988" in reply and "related to the child" not in reply
+    assert [f.category for f in list_flags(conversation_id=sender, url=db)] == ["domestic_violence"]
