@@ -26,7 +26,11 @@ async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def report_error(
-    dispatcher: CollectingDispatcher, tracker: Tracker, exc: BaseException, where: str
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    exc: BaseException,
+    where: str,
+    response: str = "utter_booking_error",
 ) -> None:
     """Tell the caregiver kindly (with the clinic's phone) and log without personal data."""
     logger.error(
@@ -35,7 +39,7 @@ def report_error(
         type(exc).__name__,
         mask_conversation(tracker.sender_id),
     )
-    dispatcher.utter_message(response="utter_booking_error")
+    dispatcher.utter_message(response=response)
 
 
 def sms_phone(tracker: Tracker) -> str | None:

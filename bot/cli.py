@@ -311,3 +311,8 @@ def handoffs_list(status: str | None, show_contact: bool) -> None:
         rows.append(row)
     click.echo(f"times in {profile.timezone}")
     _echo_table(headers, rows, "no handoff requests")
+
+
+from bot.reminders.cli import reminders  # noqa: E402  (registered last: it imports the group)
+
+main.add_command(reminders)

@@ -21,6 +21,14 @@ class Settings(BaseSettings):
     spacy_model_dir: Path = Path("build/spacy/cpp_en")
     database_url: str = "sqlite:///var/app.db"
     safety_alert_webhook_url: str = ""
+    # Keyed hash of caregivers' channel identities (bot.identity). Empty: a random key
+    # is made once in identity_key_file, which every process on this machine shares.
+    identity_hash_key: str = ""
+    identity_key_file: Path = Path("var/identity.key")
+    # Reflection reminders (python -m bot reminders run).
+    reminder_poll_seconds: int = 30
+    reminder_grace_minutes: int = 90
+    reminder_send_timeout_seconds: float = 10.0
 
     class Config:
         env_file = None

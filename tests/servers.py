@@ -59,9 +59,17 @@ def _wait_ok(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> Non
 
 @contextmanager
 def run_servers(
-    workdir: Path, *, with_actions: bool = True, env: dict | None = None
+    workdir: Path,
+    *,
+    with_actions: bool = True,
+    env: dict | None = None,
+    credentials: Path | None = None,
 ) -> Iterator[Servers]:
-    """Start `rasa run actions` (optional) and `rasa run` on free ports; stop them after."""
+    """Start `rasa run actions` (optional) and `rasa run` on free ports; stop them after.
+
+    ``credentials`` replaces credentials.yml (a test adds Rasa's callback channel to
+    receive messages the bot sends on its own, like reminders).
+    """
     if not MODEL.exists():
         raise RuntimeError("no trained model: run `make train` first")
     rasa_port, action_port = free_port(), free_port()
@@ -112,7 +120,7 @@ def run_servers(
                 "--endpoints",
                 "endpoints.yml",
                 "--credentials",
-                "credentials.yml",
+                str(credentials or "credentials.yml"),
             ],
             cwd=ROOT,
             env=full_env,

@@ -13,21 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.nlp.days import DAY_PATTERN, day_number
+
 DAY = 24 * 60
 ALL_DAYS = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
 WEEKEND = frozenset({5, 6})
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-_DAY_WORDS = {
-    "mon": 0, "monday": 0,
-    "tue": 1, "tues": 1, "tuesday": 1,
-    "wed": 2, "weds": 2, "wednesday": 2,
-    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3,
-    "fri": 4, "friday": 4,
-    "sat": 5, "saturday": 5,
-    "sun": 6, "sunday": 6,
-}  # fmt: skip
 _PARTS = {  # part of the day -> window; 'early'/'late' take its first or second half
     "morning": (0, 12 * 60),
     "afternoon": (12 * 60, 17 * 60),
@@ -38,7 +31,7 @@ _PARTS = {  # part of the day -> window; 'early'/'late' take its first or second
 }
 _PART_EARLY_LATE = {"morning": 10 * 60, "afternoon": 15 * 60, "evening": 19 * 60}
 
-_DAY = r"(?:" + "|".join(sorted(_DAY_WORDS, key=len, reverse=True)) + r")s?"
+_DAY = DAY_PATTERN
 _TIME = r"(?:noon|midday|(?:\d{1,2})(?::\d{2})?\s*(?:am|pm)?)"
 
 _ANY = re.compile(
@@ -150,7 +143,7 @@ def _negated(s: str, position: int) -> bool:
 
 
 def _day_index(word: str) -> int:
-    return _DAY_WORDS[word] if word in _DAY_WORDS else _DAY_WORDS[word[:-1]]
+    return day_number(word)
 
 
 def _day_word(word: str) -> frozenset[int]:

@@ -172,3 +172,90 @@ class HandoffRequest(Base):
     status = Column(String(16), nullable=False, default="new", index=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ReflectionEntry(Base):
+    """A guided reflection the caregiver chose to save; shared ones are visible to staff.
+
+    ``owner_key`` is a keyed hash of the caregiver's channel identity (bot.identity), never
+    a raw phone number, so a caregiver's journal follows them across web and SMS where
+    the same person is known on both.
+    """
+
+    __tablename__ = "reflection_entries"
+
+    id = Column(Integer, primary_key=True)
+    owner_key = Column(String(64), nullable=False, index=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(32))
+    prompt_id = Column(String(64))  # bot/reflection/prompts.yml
+    age_band = Column(String(16))  # baby, toddler, preschool
+    theme = Column(String(32))
+    answers = Column(JSON, nullable=False, default=dict)  # step -> caregiver's words or None
+    feelings = Column(JSON, nullable=False, default=list)  # feeling words found in them
+    summary = Column(Text)  # the reflect-back the bot gave
+    shared = Column(Boolean, nullable=False, default=False)
+    shared_at = Column(UTCDateTime())
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class Reminder(Base):
+    """A caregiver's explicit opt-in to reflection reminders on chosen days and a time.
+
+    ``next_due_at`` (UTC) is what the scheduler looks at; it is recomputed from the
+    weekdays and local time in the clinic's time zone after every send or skip.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_active_next_due", "active", "next_due_at"),)
+
+    id = Column(Integer, primary_key=True)
+    owner_key = Column(String(64), nullable=False, index=True)
+    conversation_id = Column(String(128), nullable=False)  # whom Rasa's API addresses
+    channel = Column(String(32), nullable=False)  # output channel: socketio, callback, sms
+    weekdays = Column(JSON, nullable=False)  # [0..6], Monday is 0
+    local_time = Column(String(5), nullable=False)  # "19:00", clinic time zone
+    active = Column(Boolean, nullable=False, default=True)
+    next_due_at = Column(UTCDateTime())
+    opted_in_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    stopped_at = Column(UTCDateTime())
+    stop_reason = Column(String(32))  # "asked", "sms_opt_out"
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ReminderDelivery(Base):
+    """One due time of one reminder. The unique (reminder, due time) row is the claim:
+    whoever inserts it first sends; a second scheduler or a restart cannot send it again."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "due_at", name="uq_reminder_deliveries_reminder_due"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    reminder_id = Column(
+        Integer,
+        ForeignKey("reminders.id", name="fk_reminder_deliveries_reminder_id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    due_at = Column(UTCDateTime(), nullable=False)
+    # claimed -> sent | failed; or skipped_late / skipped_quiet / skipped_opt_out
+    status = Column(String(24), nullable=False, default="claimed")
+    claimed_by = Column(String(64))  # scheduler instance (host:pid)
+    claimed_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    finished_at = Column(UTCDateTime())
+    error = Column(String(200))  # the error's type and status only, never message text
+
+
+class ChannelOptOut(Base):
+    """An address that asked for no more messages (SMS STOP). Outbound sends check it."""
+
+    __tablename__ = "channel_opt_outs"
+    __table_args__ = (UniqueConstraint("channel", "owner_key", name="uq_channel_opt_outs"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    owner_key = Column(String(64), nullable=False)
+    opted_out = Column(Boolean, nullable=False, default=True)
+    changed_at = Column(UTCDateTime(), nullable=False, default=utcnow)

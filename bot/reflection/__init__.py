@@ -1,0 +1,1 @@
+"""Guided "behavior has meaning" reflections: prompts, feeling words and reflect-backs."""

@@ -1,0 +1,85 @@
+"""A reminder arrives: opt in over Rasa's callback channel, let the scheduler find it
+due (controlled clock), and see the real Rasa server push the reminder to the
+caregiver's channel through POST /conversations/{id}/trigger_intent."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from bot.db.migrate import upgrade
+from bot.reflection.owners import primary_key
+from bot.reminders.repository import deliveries, get_active
+from bot.reminders.scheduler import RasaTrigger, run_once
+from tests.http_stub import http_stub, wait_for_text
+from tests.servers import ROOT, run_servers
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def callback_servers(tmp_path_factory):
+    workdir: Path = tmp_path_factory.mktemp("reminders")
+    db = f"sqlite:///{workdir / 'app.db'}"
+    upgrade(db)
+    with http_stub() as inbox:  # the caregiver's side of Rasa's callback channel
+        credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
+        credentials["callback"] = {"url": f"{inbox.url}/bot"}
+        (workdir / "credentials.yml").write_text(yaml.safe_dump(credentials))
+        with run_servers(
+            workdir, env={"DATABASE_URL": db}, credentials=workdir / "credentials.yml"
+        ) as servers:
+            yield servers, inbox, db
+
+
+def _send(servers, sender: str, text: str) -> None:
+    resp = httpx.post(
+        f"{servers.rasa_url}/webhooks/callback/webhook",
+        json={"sender": sender, "message": text},
+        timeout=60,
+    )
+    assert resp.status_code == 200, resp.text
+
+
+async def _run_scheduler(rasa_url: str, now, db: str):
+    async with RasaTrigger(rasa_url) as send:
+        return await run_once(now, send, url=db)
+
+
+def test_a_stored_reminder_arrives_through_the_real_server(callback_servers):
+    servers, inbox, db = callback_servers
+    sender = f"cb-{uuid.uuid4().hex[:8]}"
+    start = len(inbox.requests)
+    _send(servers, sender, "remind me to reflect on Mondays and Thursdays at 7pm")
+    wait_for_text(inbox, "Mondays and Thursdays at 7:00 PM", start)
+    reminder = get_active(primary_key("callback", sender), url=db)
+    assert reminder is not None and reminder.channel == "callback"
+
+    # The clock moves to just after the due time; the scheduler sends through Rasa.
+    start = len(inbox.requests)
+    now = reminder.next_due_at + timedelta(minutes=1)
+    report = asyncio.run(_run_scheduler(servers.rasa_url, now, db))
+    assert report.sent == 1
+    wait_for_text(inbox, "reminder you asked for", start)
+    [delivery] = deliveries(reminder.id, url=db)
+    assert delivery.status == "sent"
+
+    # A second pass at the same moment (or a second scheduler) sends nothing more.
+    again = asyncio.run(_run_scheduler(servers.rasa_url, now, db))
+    assert again.sent == 0
+
+    # "yes" to the reminder starts a reflection in the same conversation.
+    start = len(inbox.requests)
+    _send(servers, sender, "yes")
+    wait_for_text(inbox, "what happened?", start)
+    _send(servers, sender, "stop")
+    start = len(inbox.requests)
+    _send(servers, sender, "stop reminders")
+    wait_for_text(inbox, "stopped your reminders", start)
+    assert get_active(primary_key("callback", sender), url=db) is None
