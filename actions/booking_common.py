@@ -4,6 +4,7 @@ and reading the caregiver's channel."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -16,8 +17,6 @@ from bot.safety.alerts import mask_conversation
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-SMS_CHANNELS = {"twilio", "sms"}
 
 
 async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -43,10 +42,44 @@ def report_error(
 
 
 def sms_phone(tracker: Tracker) -> str | None:
-    """The caregiver's own number when they write over SMS (the sender id is the phone)."""
-    if tracker.get_latest_input_channel() not in SMS_CHANNELS:
+    """The caregiver's own number when they write over SMS, in E.164.
+
+    Over our "sms" channel the sender id is a keyed hash of the number, so the number
+    comes from the channel's contact table: a quick primary-key lookup, remembered per
+    process (a conversation id always stands for the same number). Blocking: async
+    callers should run it with ``in_thread``. Over Rasa's stock "twilio" channel
+    (not enabled here) the sender id is the number itself.
+    """
+    channel = tracker.get_latest_input_channel()
+    if channel == "twilio":
+        return normalize_phone(tracker.sender_id or "")
+    if channel != "sms" or not tracker.sender_id:
         return None
-    return normalize_phone(tracker.sender_id or "")
+    return _sms_contact_phone(tracker.sender_id)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_sms_phone(conversation_id: str) -> str | None:
+    from bot.channels.sms_store import contact_phone
+
+    phone = contact_phone(conversation_id)
+    if phone is None:
+        raise LookupError  # not cached: the contact may be stored a moment later
+    return normalize_phone(phone)
+
+
+def _sms_contact_phone(conversation_id: str) -> str | None:
+    try:
+        return _cached_sms_phone(conversation_id)
+    except LookupError:
+        return None
+    except Exception as exc:  # the database is down: ask for a number instead
+        logger.error(
+            "sms contact lookup failed (%s) in conversation %s",
+            type(exc).__name__,
+            mask_conversation(conversation_id),
+        )
+        return None
 
 
 def last_intent(tracker: Tracker) -> str | None:

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking_common import last_intent, sms_phone
+from actions.booking_common import in_thread, last_intent, sms_phone
 from actions.faq import describe_age
 from bot.booking.contact import parse_contact
 from bot.booking.preferences import parse_preference
@@ -147,9 +147,12 @@ class ValidateBookingForm(FormValidationAction):
 
 
 def check_contact(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
-    """A phone (E.164) or email from the answer; over SMS, "yes" means the number in use."""
-    own = sms_phone(tracker)
-    if own and last_intent(tracker) == "affirm":
+    """A phone (E.164) or email from the answer; over SMS, "yes" means the number in use.
+
+    The SMS number lookup is quick and cached (see sms_phone), so this stays synchronous
+    for the form validators that call it, and runs only after a "yes".
+    """
+    if last_intent(tracker) == "affirm" and (own := sms_phone(tracker)):
         return own
     contact = parse_contact(str(value or ""))
     if contact is None:
@@ -167,7 +170,7 @@ class ActionAskContact(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        own = sms_phone(tracker)
+        own = await in_thread(sms_phone, tracker)
         if own:
             dispatcher.utter_message(
                 text=(

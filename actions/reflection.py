@@ -38,7 +38,7 @@ SKIP = re.compile(
     r"not sure|i don'?t know|idk|move on|i'?d rather (not|skip))\W*$",
     re.I,
 )
-STARTERS = {"behavior_question", "start_reflection", "caregiver_stress"}
+STARTERS = {"behavior_question", "start_reflection", "caregiver_stress", "share_moment"}
 RESET = [*STEPS, "refl_save", "refl_share", "refl_prompt_id", "refl_summary"]
 
 

@@ -22,5 +22,6 @@ class Identity:
 
 async def caregiver_identity(tracker: Tracker) -> Identity:
     channel = tracker.get_latest_input_channel() or "rest"
-    keys = await in_thread(owner_keys, channel, tracker.sender_id, sms_phone(tracker))
+    phone = await in_thread(sms_phone, tracker)  # a database lookup for SMS conversations
+    keys = await in_thread(owner_keys, channel, tracker.sender_id, phone)
     return Identity(channel=channel, primary=keys[0], keys=keys)

@@ -316,3 +316,7 @@ def handoffs_list(status: str | None, show_contact: bool) -> None:
 from bot.reminders.cli import reminders  # noqa: E402  (registered last: it imports the group)
 
 main.add_command(reminders)
+
+from bot.web_server import web  # noqa: E402
+
+main.add_command(web)

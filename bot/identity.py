@@ -51,6 +51,21 @@ def owner_key(kind: str, address: str) -> str:
     return hmac.new(_key(), message, hashlib.sha256).hexdigest()
 
 
+def sign(value: str, purpose: str) -> str:
+    """``value.signature``: a token the server issued (e.g. a chat session id), which a
+    client can hand back but cannot forge or alter."""
+    mac = hmac.new(_key(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{value}.{mac}"
+
+
+def verify(token: str, purpose: str) -> str | None:
+    """The value inside a token from ``sign``, or None when it was not issued here."""
+    value, _, _mac = token.rpartition(".")
+    if not value:
+        return None
+    return value if hmac.compare_digest(sign(value, purpose), token) else None
+
+
 def reset_key_cache() -> None:
     """Tests change the key through settings; forget the cached one."""
     _key.cache_clear()

@@ -29,6 +29,21 @@ class Settings(BaseSettings):
     reminder_poll_seconds: int = 30
     reminder_grace_minutes: int = 90
     reminder_send_timeout_seconds: float = 10.0
+    # SMS (bot/channels/sms.py): Twilio's webhook format. Without an auth token every
+    # webhook is refused, since its signature cannot be checked.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""  # empty: the clinic profile's sms_number
+    twilio_api_base_url: str = "https://api.twilio.com"
+    sms_public_url: str = "http://127.0.0.1:5005/webhooks/sms/webhook"
+    sms_send_timeout_seconds: float = 10.0
+    sms_send_attempts: int = 3
+    # The clinic website's chat (web/ and bot/channels/web.py).
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    web_allowed_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
+    web_max_message_bytes: int = 4096
+    web_socket_url: str = ""  # behind a proxy: the public URL of Rasa's socket.io
 
     class Config:
         env_file = None

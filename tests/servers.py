@@ -19,7 +19,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
-MODEL = ROOT / "models" / "cpp.tar.gz"
+# CPP_TEST_MODEL lets a developer test a copy while a new model trains.
+MODEL = Path(os.environ.get("CPP_TEST_MODEL", ROOT / "models" / "cpp.tar.gz"))
 
 
 def free_port() -> int:

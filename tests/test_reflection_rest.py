@@ -50,7 +50,8 @@ def test_behavior_question_to_a_saved_and_shared_reflection(reflection_servers):
     done = _say(servers, sender, "yes")
     assert "saved" in done and "shared" in done
     [entry] = list_entries([primary_key("rest", sender)], url=db)
-    assert entry.shared and entry.theme == "biting_hitting" and entry.age_band == "toddler"
+    # 3 years is 36 months: the first month of the preschool band (3-6)
+    assert entry.shared and entry.theme == "biting_hitting" and entry.age_band == "preschool"
     assert entry.answers["before"] is None  # skipped
     assert entry.answers["what_happened"] == "she bit a boy who took her truck"
     assert "frustrated" in entry.feelings

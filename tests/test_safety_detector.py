@@ -139,3 +139,9 @@ def test_context_that_must_not_hide_a_crisis(detector, text, category):
 def test_past_told_with_used_to_stays_past(detector):
     # the present-tense check does not override a clear past with no present act
     assert detector.detect("when he was a baby his father used to hit me").category is None
+
+
+def test_a_harm_word_does_not_reach_across_a_when_clause(detector):
+    # "she ... kicked" is the child; "when i left her" is a new clause, not its object.
+    text = "this morning she screamed and kicked when i left her at nursery"
+    assert detector.detect(text).category is None

@@ -259,3 +259,49 @@ class ChannelOptOut(Base):
     owner_key = Column(String(64), nullable=False)
     opted_out = Column(Boolean, nullable=False, default=True)
     changed_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class SmsMessage(Base):
+    """One text message in or out, without its text: staff see what failed, and the
+    unique (direction, Twilio sid) row is the claim that a webhook Twilio delivers
+    twice (or to two Rasa instances) is processed once."""
+
+    __tablename__ = "sms_messages"
+    __table_args__ = (
+        UniqueConstraint("direction", "message_sid", name="uq_sms_messages_direction_sid"),
+        Index("ix_sms_messages_status_created_at", "status", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    direction = Column(String(3), nullable=False)  # "in" or "out"
+    message_sid = Column(String(64))  # Twilio's sid; empty for an outbound not accepted
+    conversation_id = Column(String(64), nullable=False, index=True)  # owner_key, not a number
+    # in: received -> processed | failed; out: queued -> sent | failed | blocked_opt_out
+    status = Column(String(24), nullable=False)
+    error_code = Column(String(32))  # Twilio's error code, an HTTP status or an error type
+    attempts = Column(Integer, nullable=False, default=0)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class SmsContact(Base):
+    """The number behind an SMS conversation id (a keyed hash of it): needed to reply,
+    and to send what the bot starts itself (reminders), when no webhook is in hand."""
+
+    __tablename__ = "sms_contacts"
+
+    conversation_id = Column(String(64), primary_key=True)
+    phone = Column(String(32), nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class SmsButtons(Base):
+    """The options last offered in an SMS conversation, so "2" or "no" picks a payload
+    (kept in the database: the reply may reach another Rasa instance)."""
+
+    __tablename__ = "sms_buttons"
+
+    conversation_id = Column(String(64), primary_key=True)
+    buttons = Column(JSON, nullable=False, default=list)  # [{"title", "payload"}]
+    offered_at = Column(UTCDateTime(), nullable=False, default=utcnow)

@@ -31,7 +31,9 @@ CHILD_CONTEXT = {"screens", "screen", "tablet", "ipad", "bedtime", "nap", "naps"
                  "playground", "sippy", "stroller", "shoes"}  # fmt: skip
 PLURAL_CHILDREN = {"kids", "children", "twins", "babies", "boys", "girls"}
 RECENT_BEFORE, RECENT_AFTER = 6, 3  # tokens around a match in which "still", "tonight"... count
-CLAUSE_BREAKS = {",", ";", "but", "though", "although", "because", "so", "-", "—", "and"}
+# "*N" gaps stop at these: "she kicked when i left her" is two clauses, not "kicked ... her".
+CLAUSE_BREAKS = {",", ";", "but", "though", "although", "because", "so", "-", "—", "and",
+                 "when", "while"}  # fmt: skip
 SUBJECTS = {"i", "he", "she", "we", "they", "you"}
 SENTENCE_BREAKS = {".", "!", "?", "\n", "\n\n"}
 PAST = re.compile(
