@@ -43,6 +43,12 @@ class Servers:
             timeout=timeout,
         )
 
+    def reply(self, sender: str, text: str) -> str:
+        """Send one message and return the bot's texts joined by newlines (200 expected)."""
+        resp = self.say(sender, text)
+        assert resp.status_code == 200, resp.text
+        return "\n".join(m.get("text", "") for m in resp.json())
+
 
 def _wait_ok(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout

@@ -29,28 +29,22 @@ def booking_servers(tmp_path_factory):
         yield servers, db
 
 
-def _say(servers, sender: str, text: str) -> str:
-    resp = servers.say(sender, text)
-    assert resp.status_code == 200, resp.text
-    return "\n".join(m.get("text", "") for m in resp.json())
-
-
 def test_a_full_booking_lands_in_the_database(booking_servers):
     servers, db = booking_servers
     sender = f"b-{uuid.uuid4().hex[:8]}"
-    assert "first name" in _say(servers, sender, "I'd like to book a first visit")
-    assert "related to the child" in _say(servers, sender, "my name is Maria")
-    assert "How old" in _say(servers, sender, "I'm his mom")
-    assert "what has been going on" in _say(servers, sender, "he's 3")
-    assert "phone number or email" in _say(servers, sender, "he has nightmares since we moved")
-    reply = _say(servers, sender, "555-12")
+    assert "first name" in servers.reply(sender, "I'd like to book a first visit")
+    assert "related to the child" in servers.reply(sender, "my name is Maria")
+    assert "How old" in servers.reply(sender, "I'm his mom")
+    assert "what has been going on" in servers.reply(sender, "he's 3")
+    assert "phone number or email" in servers.reply(sender, "he has nightmares since we moved")
+    reply = servers.reply(sender, "555-12")
     assert "doesn't look like a phone number" in reply
-    assert "days and times" in _say(servers, sender, "312-555-0147")
-    reply = _say(servers, sender, "how much does it cost?")
+    assert "days and times" in servers.reply(sender, "312-555-0147")
+    reply = servers.reply(sender, "how much does it cost?")
     assert "Medicaid" in reply and "days and times" in reply  # answered, then the form goes on
-    offer = _say(servers, sender, "weekday mornings")
+    offer = servers.reply(sender, "weekday mornings")
     assert "1. " in offer and "AM" in offer, offer
-    confirmation = _say(servers, sender, "2")
+    confirmation = servers.reply(sender, "2")
     assert "You're booked" in confirmation, confirmation
     [booking] = [b for b in list_bookings(url=db) if b.conversation_id == sender]
     assert booking.status == "confirmed" and booking.reference in confirmation
@@ -60,18 +54,18 @@ def test_a_full_booking_lands_in_the_database(booking_servers):
 def test_leaving_the_form_books_nothing(booking_servers):
     servers, db = booking_servers
     sender = f"b-{uuid.uuid4().hex[:8]}"
-    _say(servers, sender, "can i book an appointment")
-    _say(servers, sender, "Sam")
-    assert "nothing was booked" in _say(servers, sender, "forget it")
+    servers.reply(sender, "can i book an appointment")
+    servers.reply(sender, "Sam")
+    assert "nothing was booked" in servers.reply(sender, "forget it")
     assert not [b for b in list_bookings(url=db) if b.conversation_id == sender]
 
 
 def test_asking_for_a_person_creates_a_handoff(booking_servers):
     servers, db = booking_servers
     sender = f"b-{uuid.uuid4().hex[:8]}"
-    assert "phone number or email" in _say(servers, sender, "can i talk to a real person")
-    assert "good time" in _say(servers, sender, "jo@example.org")
-    assert "someone will contact you" in _say(servers, sender, "after 3pm")
+    assert "phone number or email" in servers.reply(sender, "can i talk to a real person")
+    assert "good time" in servers.reply(sender, "jo@example.org")
+    assert "someone will contact you" in servers.reply(sender, "after 3pm")
     [handoff] = [h for h in list_handoffs(url=db) if h.conversation_id == sender]
     assert (handoff.reason, handoff.preferred_contact) == ("asked_for_person", "jo@example.org")
 
@@ -79,8 +73,8 @@ def test_asking_for_a_person_creates_a_handoff(booking_servers):
 def test_a_crisis_inside_the_form_wins(booking_servers):
     servers, db = booking_servers
     sender = f"b-{uuid.uuid4().hex[:8]}"
-    _say(servers, sender, "i want to book a visit")
-    _say(servers, sender, "Ana")
-    reply = _say(servers, sender, "he is hitting me right now and i am scared")
+    servers.reply(sender, "i want to book a visit")
+    servers.reply(sender, "Ana")
+    reply = servers.reply(sender, "he is hitting me right now and i am scared")
     assert "1-800-799-7233" in reply and "988" in reply and "related to the child" not in reply
     assert [f.category for f in list_flags(conversation_id=sender, url=db)] == ["domestic_violence"]

@@ -24,30 +24,24 @@ def reflection_servers(tmp_path_factory):
         yield servers, db
 
 
-def _say(servers, sender: str, text: str) -> str:
-    resp = servers.say(sender, text)
-    assert resp.status_code == 200, resp.text
-    return "\n".join(m.get("text", "") for m in resp.json())
-
-
 def test_behavior_question_to_a_saved_and_shared_reflection(reflection_servers):
     servers, db = reflection_servers
     sender = f"r-{uuid.uuid4().hex[:8]}"
-    offer = _say(servers, sender, "my 3 year old bites other kids at daycare, why?")
+    offer = servers.reply(sender, "my 3 year old bites other kids at daycare, why?")
     assert "behavior has meaning" in offer and "reflect" in offer
-    first = _say(servers, sender, "yes")
+    first = servers.reply(sender, "yes")
     assert "what happened?" in first.lower() and "skip" in first
-    assert "just before" in _say(servers, sender, "she bit a boy who took her truck")
-    assert "feeling" in _say(servers, sender, "skip")
-    assert "what did you feel" in _say(servers, sender, "maybe she was scared he'd keep it")
-    assert "next time" in _say(servers, sender, "I felt embarrassed and really frustrated")
-    summary = _say(servers, sender, "stay closer when she plays with the trucks")
+    assert "just before" in servers.reply(sender, "she bit a boy who took her truck")
+    assert "feeling" in servers.reply(sender, "skip")
+    assert "what did you feel" in servers.reply(sender, "maybe she was scared he'd keep it")
+    assert "next time" in servers.reply(sender, "I felt embarrassed and really frustrated")
+    summary = servers.reply(sender, "stay closer when she plays with the trucks")
     # The reflect-back names their feelings in their words, without advice.
     assert "frustrated" in summary and "embarrassed" in summary, summary
     assert "should" not in summary.lower()
     assert "save" in summary.lower()
-    assert "share" in _say(servers, sender, "yes")
-    done = _say(servers, sender, "yes")
+    assert "share" in servers.reply(sender, "yes")
+    done = servers.reply(sender, "yes")
     assert "saved" in done and "shared" in done
     [entry] = list_entries([primary_key("rest", sender)], url=db)
     # 3 years is 36 months: the first month of the preschool band (3-6)
@@ -60,33 +54,33 @@ def test_behavior_question_to_a_saved_and_shared_reflection(reflection_servers):
 def test_journal_show_and_delete_with_confirmation(reflection_servers):
     servers, db = reflection_servers
     sender = f"r-{uuid.uuid4().hex[:8]}"
-    assert "haven't saved" in _say(servers, sender, "show my reflections")
-    _say(servers, sender, "give me something to reflect on")
+    assert "haven't saved" in servers.reply(sender, "show my reflections")
+    servers.reply(sender, "give me something to reflect on")
     for answer in ["he cried at drop off", "skip", "skip", "I felt guilty", "skip"]:
-        _say(servers, sender, answer)
-    _say(servers, sender, "yes")  # save
-    _say(servers, sender, "no")  # not shared
-    shown = _say(servers, sender, "show my reflections")
+        servers.reply(sender, answer)
+    servers.reply(sender, "yes")  # save
+    servers.reply(sender, "no")  # not shared
+    shown = servers.reply(sender, "show my reflections")
     assert "1. " in shown and "guilty" in shown and "shared" not in shown
-    assert "can't be undone" in _say(servers, sender, "delete my reflections")
-    assert "kept" in _say(servers, sender, "no")
+    assert "can't be undone" in servers.reply(sender, "delete my reflections")
+    assert "kept" in servers.reply(sender, "no")
     assert list_entries([primary_key("rest", sender)], url=db)
-    _say(servers, sender, "delete my reflections")
-    assert "deleted 1 saved reflection" in _say(servers, sender, "yes")
+    servers.reply(sender, "delete my reflections")
+    assert "deleted 1 saved reflection" in servers.reply(sender, "yes")
     assert list_entries([primary_key("rest", sender)], url=db) == []
 
 
 def test_leaving_a_reflection_saves_nothing(reflection_servers):
     servers, db = reflection_servers
     sender = f"r-{uuid.uuid4().hex[:8]}"
-    _say(servers, sender, "can we do a reflection")
-    _say(servers, sender, "she hid behind the couch when the doorbell rang")
-    assert "Nothing was saved" in _say(servers, sender, "stop")
+    servers.reply(sender, "can we do a reflection")
+    servers.reply(sender, "she hid behind the couch when the doorbell rang")
+    assert "Nothing was saved" in servers.reply(sender, "stop")
     assert list_entries([primary_key("rest", sender)], url=db) == []
 
 
 def test_reminders_need_a_channel_that_can_reach_the_caregiver(reflection_servers):
     servers, _ = reflection_servers
     sender = f"r-{uuid.uuid4().hex[:8]}"
-    reply = _say(servers, sender, "remind me to reflect on Mondays and Thursdays at 7pm")
+    reply = servers.reply(sender, "remind me to reflect on Mondays and Thursdays at 7pm")
     assert "website chat or by text message" in reply
