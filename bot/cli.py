@@ -320,3 +320,15 @@ main.add_command(reminders)
 from bot.web_server import web  # noqa: E402
 
 main.add_command(web)
+
+from bot.console.staff_cli import staff  # noqa: E402
+
+main.add_command(staff)
+
+from bot.console.purge import purge_cli  # noqa: E402
+
+main.add_command(purge_cli)
+
+from bot.console.console_cli import console  # noqa: E402
+
+main.add_command(console)

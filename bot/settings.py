@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     web_allowed_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
     web_max_message_bytes: int = 4096
     web_socket_url: str = ""  # behind a proxy: the public URL of Rasa's socket.io
+    # Rasa's SQL tracker store (endpoints.yml reads the same names); the console reads it.
+    tracker_dialect: str = "sqlite"
+    tracker_db: str = "var/tracker.db"
+    # The staff console (python -m bot console).
+    console_host: str = "127.0.0.1"
+    console_port: int = 8001
+    console_idle_minutes: int = 15
+    console_login_max_failures: int = 5  # per account and per address, within the window
+    console_login_window_minutes: int = 15
+    console_secure_cookie: str = "auto"  # auto: Secure when the request came over https
+    console_trust_proxy: bool = False  # believe X-Forwarded-Proto/-For from a local proxy
+    retention_days: int = 365  # python -m bot purge: default age of transcripts to delete
 
     class Config:
         env_file = None
@@ -52,6 +64,13 @@ class Settings(BaseSettings):
     @property
     def rasa_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def tracker_url(self) -> str:
+        """SQLAlchemy URL of Rasa's tracker store, built the way Rasa builds it."""
+        if self.tracker_dialect == "sqlite":
+            return f"sqlite:///{self.tracker_db}"
+        return f"{self.tracker_dialect}:///{self.tracker_db}"
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,10 @@ def servers(tmp_path_factory):
         yield running
 
 
-POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+# TEST_POSTGRES_URL lets parallel runs use their own database (each test drops its schema).
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+)
 
 
 def _postgres_reachable() -> bool:

@@ -72,6 +72,10 @@ class SafetyFlag(Base):
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
     updated_by = Column(String(64))
     note = Column(Text)
+    acknowledged_by = Column(String(64))
+    acknowledged_at = Column(UTCDateTime())
+    resolved_by = Column(String(64))
+    resolved_at = Column(UTCDateTime())
 
 
 class Clinician(Base):
@@ -172,6 +176,8 @@ class HandoffRequest(Base):
     status = Column(String(16), nullable=False, default="new", index=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+    updated_by = Column(String(64))  # the staff member who last changed the status
+    resolved_at = Column(UTCDateTime())
 
 
 class ReflectionEntry(Base):
@@ -305,3 +311,111 @@ class SmsButtons(Base):
     conversation_id = Column(String(64), primary_key=True)
     buttons = Column(JSON, nullable=False, default=list)  # [{"title", "payload"}]
     offered_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+# --- Staff console (bot/console) ---
+
+
+class StaffAccount(Base):
+    """A clinic staff member who may sign in to the console; created only from the CLI."""
+
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    role = Column(String(16), nullable=False)  # "clinician" or "admin"
+    password_hash = Column(String(255), nullable=False)  # Argon2id, never the password
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    password_changed_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_login_at = Column(UTCDateTime())
+
+
+class StaffSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored,
+    so a copy of the database cannot be used to sign in."""
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    staff_id = Column(
+        Integer,
+        ForeignKey("staff_accounts.id", name="fk_staff_sessions_staff_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    ended_at = Column(UTCDateTime())  # logout, idle expiry, account disabled
+
+
+class LoginAttempt(Base):
+    """One sign-in try, kept for rate limiting per account and per address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False)
+    address = Column(String(64), nullable=False)
+    succeeded = Column(Boolean, nullable=False)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who viewed, exported or changed what, and when. Append-only: database triggers
+    refuse UPDATE and DELETE (see the migration), so no page or script can rewrite it."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    staff_id = Column(Integer)  # None for the command line (purge, staff add)
+    actor = Column(String(64), nullable=False)  # username, or "cli:<user>"
+    action = Column(String(48), nullable=False, index=True)  # "view_transcript", "export"...
+    conversation_id = Column(String(128), index=True)
+    target = Column(String(64))  # "safety_flag:12", "handoff:3", "staff:alice"
+    detail = Column(JSON, nullable=False, default=dict)  # counts, filters; never message text
+
+
+class ConversationReview(Base):
+    """A conversation's review status in the console (absent row: not reviewed)."""
+
+    __tablename__ = "conversation_reviews"
+
+    conversation_id = Column(String(128), primary_key=True)
+    status = Column(String(16), nullable=False, default="reviewed")  # "reviewed"
+    reviewed_by = Column(String(64), nullable=False)
+    reviewed_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class ConversationTag(Base):
+    """A short label staff put on a conversation ("good answer", "missed intent")."""
+
+    __tablename__ = "conversation_tags"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "tag", name="uq_conversation_tags_conversation_tag"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    tag = Column(String(48), nullable=False)
+    added_by = Column(String(64), nullable=False)
+    added_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class ConversationNote(Base):
+    """A staff note on a conversation, with who wrote it and when."""
+
+    __tablename__ = "conversation_notes"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    author = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)

@@ -1,0 +1,1 @@
+"""The clinic staff's review console (issue #7): accounts, sessions, audit, pages."""
