@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -192,6 +193,15 @@ def test_an_idle_session_expires_with_a_message(console):
     with session_scope(console.url) as s:
         s.execute(update(StaffSession).values(last_seen_at=utcnow()))
     assert client.get("/").status_code == 303
+
+
+def test_create_app_can_shorten_the_idle_limit(console):
+    client = signed_in(console, idle_minutes=1 / 60)  # one second
+    assert client.get("/conversations").status_code == 200
+    time.sleep(1.5)
+    response = client.get("/conversations")
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?expired=1")
 
 
 def test_security_headers_on_every_response(console):

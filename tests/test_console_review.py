@@ -62,7 +62,7 @@ def test_acknowledge_then_resolve_a_flag(db_url):
     done = review.resolve_flag(flag.id, "bob", note="Spoke to mum, safe.", url=db_url)
     assert (done.status, done.resolved_by, done.note) == ("resolved", "bob", "Spoke to mum, safe.")
     assert done.acknowledged_by == "alice" and done.resolved_at >= done.acknowledged_at
-    assert done.evidence == ("end it all",)
+    assert done.evidence == ["end it all"]
     # Repeating is harmless: the first resolution stands, and acknowledging can't reopen.
     assert review.resolve_flag(flag.id, "carol", url=db_url).resolved_by == "bob"
     assert review.acknowledge_flag(flag.id, "carol", url=db_url).status == "resolved"

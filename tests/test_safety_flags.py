@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from bot.safety.alerts import alert_payload, mask_conversation, send_alert
-from bot.safety.flags import list_flags, record_flag, set_status
+from bot.safety.flags import acknowledge_flag, list_flags, record_flag, resolve_flag
 
 
 def test_record_list_and_update(db_url):
@@ -18,9 +18,21 @@ def test_record_list_and_update(db_url):
     other = record_flag("conv-2", "medical_emergency", ["not breathing"], "both", url=db_url)
     assert [f.id for f in list_flags(url=db_url)] == [other.id, flag.id]
     assert [f.id for f in list_flags(conversation_id="conv-1", url=db_url)] == [flag.id]
-    done = set_status(flag.id, "acknowledged", by="nurse.kim", url=db_url)
-    assert (done.status, done.updated_by) == ("acknowledged", "nurse.kim")
+    done = acknowledge_flag(flag.id, by="nurse.kim", url=db_url)
+    assert (done.status, done.acknowledged_by, done.updated_by) == (
+        "acknowledged",
+        "nurse.kim",
+        "nurse.kim",
+    )
     assert [f.id for f in list_flags(status="new", url=db_url)] == [other.id]
+    assert [f.id for f in list_flags(status="open", url=db_url)] == [other.id, flag.id]
+    closed = resolve_flag(other.id, by="dr.lee", note="called back", url=db_url)
+    assert (closed.status, closed.resolved_by, closed.acknowledged_by) == (
+        "resolved",
+        "dr.lee",
+        "dr.lee",
+    )
+    assert closed.note == "called back" and closed.resolved_at is not None
 
 
 def test_bad_category_status_and_id_are_refused(db_url):
@@ -28,9 +40,10 @@ def test_bad_category_status_and_id_are_refused(db_url):
         record_flag("c", "sadness", [], "rules", url=db_url)
     flag = record_flag("c", "self_harm", [], "rules", url=db_url)
     with pytest.raises(ValueError):
-        set_status(flag.id, "deleted", by="x", url=db_url)
+        list_flags(status="deleted", url=db_url)
+    assert acknowledge_flag(flag.id, by="x", url=db_url).status == "acknowledged"
     with pytest.raises(LookupError):
-        set_status(999_999, "resolved", by="x", url=db_url)
+        resolve_flag(999_999, by="x", url=db_url)
 
 
 def test_alert_payload_carries_no_words_or_raw_ids(db_url):

@@ -31,6 +31,8 @@ class HandoffRecord:
     channel: str | None
     status: str
     created_at: datetime
+    updated_by: str | None = None
+    resolved_at: datetime | None = None
 
 
 def _record(row: HandoffRequest) -> HandoffRecord:
@@ -43,6 +45,8 @@ def _record(row: HandoffRequest) -> HandoffRecord:
         channel=row.channel,
         status=row.status,
         created_at=row.created_at,
+        updated_by=row.updated_by,
+        resolved_at=row.resolved_at,
     )
 
 
@@ -81,19 +85,38 @@ def create_handoff(
     return record
 
 
-def list_handoffs(status: str | None = None, url: str | None = None) -> list[HandoffRecord]:
-    """Handoff requests, newest first, optionally only one status."""
-    if status and status not in HANDOFF_STATUSES:
+def list_handoffs(
+    status: str | None = None, conversation_id: str | None = None, url: str | None = None
+) -> list[HandoffRecord]:
+    """Handoff requests, newest first; ``status="open"`` means not closed yet."""
+    if status and status != "open" and status not in HANDOFF_STATUSES:
         raise ValueError(
             f"unknown handoff status {status!r}; use one of {', '.join(HANDOFF_STATUSES)}"
         )
     query = select(HandoffRequest).order_by(
         HandoffRequest.created_at.desc(), HandoffRequest.id.desc()
     )
-    if status:
+    if status == "open":
+        query = query.where(HandoffRequest.status != "closed")
+    elif status:
         query = query.where(HandoffRequest.status == status)
+    if conversation_id:
+        query = query.where(HandoffRequest.conversation_id == conversation_id)
     with session_scope(url) as session:
         return [_record(row) for row in session.execute(query).scalars()]
+
+
+def resolve_handoff(handoff_id: int, by: str, url: str | None = None) -> HandoffRecord:
+    """Close a request (the caregiver was reached); closing it again changes nothing."""
+    with session_scope(url) as session:
+        row = session.get(HandoffRequest, handoff_id)
+        if row is None:
+            raise LookupError(f"no handoff request {handoff_id}")
+        if row.status != "closed":
+            now = utcnow()
+            row.status, row.updated_by, row.resolved_at, row.updated_at = "closed", by, now, now
+            session.flush()
+        return _record(row)
 
 
 def expected_contact_text(now: datetime | None = None, profile: ClinicProfile | None = None) -> str:

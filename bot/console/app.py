@@ -28,7 +28,6 @@ from bot.console.pages import (
     Forbidden,
     NotFound,
     NotSignedIn,
-    idle_parameter,
     make_templates,
     render,
 )
@@ -89,9 +88,6 @@ def create_app(
     settings = get_settings()
     name, tz = _clinic()
     minutes = settings.console_idle_minutes if idle_minutes is None else idle_minutes
-    if idle_minutes is not None and idle_parameter() is None:
-        logger.warning("console: sessions.load_session takes no idle limit; using the setting")
-        minutes = settings.console_idle_minutes
     app = Starlette(
         routes=[
             *routes_auth.routes,

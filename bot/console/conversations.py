@@ -72,8 +72,8 @@ class ConversationRow:
 class ConversationDetail:
     row: ConversationRow
     transcript: list[TranscriptItem]
-    flags: list[reviews.FlagInfo]
-    handoffs: list[reviews.HandoffInfo]
+    flags: list[reviews.FlagRecord]
+    handoffs: list[reviews.HandoffRecord]
     bookings: list[BookingRecord]
     shared_reflections: list[EntryRecord]
     notes: list[reviews.NoteInfo]
@@ -211,7 +211,7 @@ def resolve_masked(
 
 
 def _summary(
-    conversation_id: str, tracker_url: str | None, flags: list[reviews.FlagInfo]
+    conversation_id: str, tracker_url: str | None, flags: list[reviews.FlagRecord]
 ) -> ConversationSummary | None:
     found = summaries(tracker_url, conversation_id=conversation_id)
     if found:

@@ -6,7 +6,6 @@ audit row per view, CSRF on every change) live in one place.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -79,24 +78,14 @@ def config(request: Request) -> ConsoleConfig:
 
 
 @cache
-def idle_parameter() -> str | None:
-    """How sessions.load_session takes an idle limit other than the setting, if it does."""
-    parameters = inspect.signature(sessions.load_session).parameters
-    return next((name for name in ("idle", "idle_minutes") if name in parameters), None)
-
-
 def load_session(request: Request) -> sessions.SessionInfo | None:
     """The session of this browser, or None (no cookie, ended, idle too long, disabled)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     cfg = config(request)
-    extra: dict[str, Any] = {}
-    if cfg.idle_override and idle_parameter() == "idle":
-        extra["idle"] = cfg.idle
-    elif cfg.idle_override and idle_parameter() == "idle_minutes":
-        extra["idle_minutes"] = cfg.idle.total_seconds() / 60
-    return sessions.load_session(token, url=cfg.url, **extra)
+    idle = cfg.idle if cfg.idle_override else None
+    return sessions.load_session(token, url=cfg.url, idle=idle)
 
 
 def require_staff(request: Request) -> sessions.SessionInfo:

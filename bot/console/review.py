@@ -13,49 +13,16 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.booking import handoffs
+from bot.booking.handoffs import HandoffRecord, list_handoffs  # noqa: F401  (the pages read these)
 from bot.db import session_scope
-from bot.db.models import (
-    ConversationNote,
-    ConversationReview,
-    ConversationTag,
-    HandoffRequest,
-    SafetyFlag,
-    utcnow,
-)
+from bot.db.models import ConversationNote, ConversationReview, ConversationTag, utcnow
+from bot.safety import flags
+from bot.safety.flags import FlagRecord, list_flags  # noqa: F401  (the pages read these)
 
 MAX_TAG = 48
 MAX_NOTE = 2000
 MAX_BY = 64
-
-
-@dataclass(frozen=True)
-class FlagInfo:
-    id: int
-    conversation_id: str
-    category: str
-    evidence: tuple[str, ...]
-    source: str
-    status: str  # new, acknowledged, resolved
-    created_at: datetime
-    acknowledged_by: str | None
-    acknowledged_at: datetime | None
-    resolved_by: str | None
-    resolved_at: datetime | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class HandoffInfo:
-    id: int
-    conversation_id: str
-    reason: str
-    preferred_contact: str | None
-    preferred_time: str | None
-    channel: str | None
-    status: str  # new, contacted, closed
-    created_at: datetime
-    updated_by: str | None
-    resolved_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -81,38 +48,6 @@ class ReviewInfo:
     status: str
     reviewed_by: str
     reviewed_at: datetime
-
-
-def flag_info(row: SafetyFlag) -> FlagInfo:
-    return FlagInfo(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        category=row.category,
-        evidence=tuple(row.evidence or ()),
-        source=row.source,
-        status=row.status,
-        created_at=row.created_at,
-        acknowledged_by=row.acknowledged_by,
-        acknowledged_at=row.acknowledged_at,
-        resolved_by=row.resolved_by,
-        resolved_at=row.resolved_at,
-        note=row.note,
-    )
-
-
-def handoff_info(row: HandoffRequest) -> HandoffInfo:
-    return HandoffInfo(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        reason=row.reason,
-        preferred_contact=row.preferred_contact,
-        preferred_time=row.preferred_time,
-        channel=row.channel,
-        status=row.status,
-        created_at=row.created_at,
-        updated_by=row.updated_by,
-        resolved_at=row.resolved_at,
-    )
 
 
 def _note(row: ConversationNote) -> NoteInfo:
@@ -247,85 +182,18 @@ def list_notes(conversation_id: str, url: str | None = None) -> list[NoteInfo]:
 # --- Safety flags and handoff requests ---------------------------------------------------
 
 
-def list_flags(
-    status: str | None = None, conversation_id: str | None = None, url: str | None = None
-) -> list[FlagInfo]:
-    """Flags newest first; ``status="open"`` means new or acknowledged."""
-    query = select(SafetyFlag).order_by(SafetyFlag.created_at.desc(), SafetyFlag.id.desc())
-    if status == "open":
-        query = query.where(SafetyFlag.status != "resolved")
-    elif status:
-        query = query.where(SafetyFlag.status == status)
-    if conversation_id:
-        query = query.where(SafetyFlag.conversation_id == conversation_id)
-    with session_scope(url) as session:
-        return [flag_info(row) for row in session.execute(query).scalars()]
-
-
-def acknowledge_flag(flag_id: int, by: str, url: str | None = None) -> FlagInfo:
-    """Someone has seen it and is on it; an acknowledged or resolved flag stays as it is."""
-    by = _by(by)
-    with session_scope(url) as session:
-        row = session.get(SafetyFlag, flag_id)
-        if row is None:
-            raise LookupError(f"no safety flag {flag_id}")
-        if row.status == "new":
-            now = utcnow()
-            row.status, row.acknowledged_by, row.acknowledged_at = "acknowledged", by, now
-            row.updated_by, row.updated_at = by, now
-            session.flush()
-        return flag_info(row)
+def acknowledge_flag(flag_id: int, by: str, url: str | None = None) -> FlagRecord:
+    """Acknowledge a safety flag as ``by`` (see bot.safety.flags)."""
+    return flags.acknowledge_flag(flag_id, _by(by), url=url)
 
 
 def resolve_flag(
     flag_id: int, by: str, note: str | None = None, url: str | None = None
-) -> FlagInfo:
-    """Close a flag; one resolved straight from new counts as acknowledged by the same
-    person. Resolving it again changes nothing."""
-    by = _by(by)
-    note = (note or "").strip()[:MAX_NOTE] or None
-    with session_scope(url) as session:
-        row = session.get(SafetyFlag, flag_id)
-        if row is None:
-            raise LookupError(f"no safety flag {flag_id}")
-        if row.status != "resolved":
-            now = utcnow()
-            if row.acknowledged_at is None:
-                row.acknowledged_by, row.acknowledged_at = by, now
-            row.status, row.resolved_by, row.resolved_at = "resolved", by, now
-            row.updated_by, row.updated_at = by, now
-            if note:
-                row.note = note
-            session.flush()
-        return flag_info(row)
+) -> FlagRecord:
+    """Resolve a safety flag as ``by``, with an optional note of what was done."""
+    return flags.resolve_flag(flag_id, _by(by), note=note, url=url)
 
 
-def list_handoffs(
-    status: str | None = None, conversation_id: str | None = None, url: str | None = None
-) -> list[HandoffInfo]:
-    """Handoff requests newest first; ``status="open"`` means new or contacted."""
-    query = select(HandoffRequest).order_by(
-        HandoffRequest.created_at.desc(), HandoffRequest.id.desc()
-    )
-    if status == "open":
-        query = query.where(HandoffRequest.status != "closed")
-    elif status:
-        query = query.where(HandoffRequest.status == status)
-    if conversation_id:
-        query = query.where(HandoffRequest.conversation_id == conversation_id)
-    with session_scope(url) as session:
-        return [handoff_info(row) for row in session.execute(query).scalars()]
-
-
-def resolve_handoff(handoff_id: int, by: str, url: str | None = None) -> HandoffInfo:
-    """Close a handoff request (the caregiver was reached); closing again changes nothing."""
-    by = _by(by)
-    with session_scope(url) as session:
-        row = session.get(HandoffRequest, handoff_id)
-        if row is None:
-            raise LookupError(f"no handoff request {handoff_id}")
-        if row.status != "closed":
-            now = utcnow()
-            row.status, row.updated_by, row.resolved_at, row.updated_at = "closed", by, now, now
-            session.flush()
-        return handoff_info(row)
+def resolve_handoff(handoff_id: int, by: str, url: str | None = None) -> HandoffRecord:
+    """Close a handoff request as ``by`` (see bot.booking.handoffs)."""
+    return handoffs.resolve_handoff(handoff_id, _by(by), url=url)

@@ -12,6 +12,7 @@ from bot.db.models import SafetyFlag, utcnow
 from bot.safety import CATEGORIES
 
 STATUSES = ("new", "acknowledged", "resolved")
+MAX_NOTE = 2000
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,11 @@ class FlagRecord:
     status: str
     created_at: datetime
     updated_by: str | None
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+    note: str | None = None
 
 
 def _record(row: SafetyFlag) -> FlagRecord:
@@ -36,6 +42,11 @@ def _record(row: SafetyFlag) -> FlagRecord:
         status=row.status,
         created_at=row.created_at,
         updated_by=row.updated_by,
+        acknowledged_by=row.acknowledged_by,
+        acknowledged_at=row.acknowledged_at,
+        resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at,
+        note=row.note,
     )
 
 
@@ -61,9 +72,13 @@ def record_flag(
 def list_flags(
     status: str | None = None, conversation_id: str | None = None, url: str | None = None
 ) -> list[FlagRecord]:
-    """Flags newest first, optionally only one status or one conversation."""
+    """Flags newest first; ``status="open"`` means new or acknowledged."""
     query = select(SafetyFlag).order_by(SafetyFlag.created_at.desc(), SafetyFlag.id.desc())
-    if status:
+    if status == "open":
+        query = query.where(SafetyFlag.status != "resolved")
+    elif status:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
         query = query.where(SafetyFlag.status == status)
     if conversation_id:
         query = query.where(SafetyFlag.conversation_id == conversation_id)
@@ -71,14 +86,38 @@ def list_flags(
         return [_record(row) for row in session.execute(query).scalars()]
 
 
-def set_status(flag_id: int, status: str, by: str, url: str | None = None) -> FlagRecord:
-    """Move a flag to acknowledged or resolved, recording who did it and when."""
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}")
+def acknowledge_flag(flag_id: int, by: str, url: str | None = None) -> FlagRecord:
+    """Someone has seen it and is on it; an acknowledged or resolved flag stays as it is,
+    so two staff acting at once (or a double-submitted form) cannot undo each other."""
     with session_scope(url) as session:
         row = session.get(SafetyFlag, flag_id)
         if row is None:
             raise LookupError(f"no safety flag {flag_id}")
-        row.status, row.updated_by, row.updated_at = status, by, utcnow()
-        session.flush()
+        if row.status == "new":
+            now = utcnow()
+            row.status, row.acknowledged_by, row.acknowledged_at = "acknowledged", by, now
+            row.updated_by, row.updated_at = by, now
+            session.flush()
+        return _record(row)
+
+
+def resolve_flag(
+    flag_id: int, by: str, note: str | None = None, url: str | None = None
+) -> FlagRecord:
+    """Close a flag; one resolved straight from new counts as acknowledged by the same
+    person. Resolving it again changes nothing."""
+    note = (note or "").strip()[:MAX_NOTE] or None
+    with session_scope(url) as session:
+        row = session.get(SafetyFlag, flag_id)
+        if row is None:
+            raise LookupError(f"no safety flag {flag_id}")
+        if row.status != "resolved":
+            now = utcnow()
+            if row.acknowledged_at is None:
+                row.acknowledged_by, row.acknowledged_at = by, now
+            row.status, row.resolved_by, row.resolved_at = "resolved", by, now
+            row.updated_by, row.updated_at = by, now
+            if note:
+                row.note = note
+            session.flush()
         return _record(row)
