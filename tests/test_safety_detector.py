@@ -77,6 +77,8 @@ def test_context_sets_matches_aside(detector, text, why):
         "what does cpp cost",
         "is the treatment broken into parts",
         "kill me now lol, bedtime took two hours",
+        "the whining is driving me up the wall",
+        "she wont let me out of her sight since her dad left",
     ],
 )
 def test_figures_of_speech_and_ordinary_questions_are_not_crises(detector, text):
@@ -145,3 +147,14 @@ def test_a_harm_word_does_not_reach_across_a_when_clause(detector):
     # "she ... kicked" is the child; "when i left her" is a new clause, not its object.
     text = "this morning she screamed and kicked when i left her at nursery"
     assert detector.detect(text).category is None
+
+
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        ("he wont let me out of the house", "domestic_violence"),
+        ("im going to drive into a wall tonight", "self_harm"),
+    ],
+)
+def test_the_idioms_do_not_hide_the_literal_danger(detector, text, category):
+    assert detector.detect(text).category == category

@@ -44,7 +44,8 @@ def evaluate(items: list[dict], parses: list[dict]) -> dict:
     negatives: Counter = Counter()
     misses, false_alarms = [], []
     for item, parse in zip(items, parses, strict=True):
-        predicted = (parse.get("safety") or {}).get("category")
+        safety = parse.get("safety") or {}
+        predicted = safety.get("category")
         if item["label"] in CATEGORIES:
             totals[item["label"]] += 1
             if predicted:
@@ -56,7 +57,7 @@ def evaluate(items: list[dict], parses: list[dict]) -> dict:
             negatives[item["kind"]] += 1
             if predicted:
                 alarms[item["kind"]] += 1
-                false_alarms.append({**item, "predicted": predicted})
+                false_alarms.append({**item, "predicted": predicted, "by": safety.get("source")})
     n_neg = sum(negatives.values())
     return {
         "recall": {c: caught[c] / totals[c] for c in CATEGORIES if totals[c]},
@@ -95,7 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     for miss in report["misses"]:
         print(f"  MISSED {miss['label']}/{miss['kind']}: {miss['text'][:90]}")
     for alarm in report["false_alarms"]:
-        print(f"  FALSE ALARM {alarm['kind']} -> {alarm['predicted']}: {alarm['text'][:80]}")
+        print(
+            f"  FALSE ALARM {alarm['kind']} -> {alarm['predicted']} ({alarm['by']}): "
+            f"{alarm['text'][:72]}"
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "summary.json").write_text(json.dumps(report, indent=2))
     ok = all(r >= MIN_RECALL for r in report["recall"].values()) and rate <= MAX_FALSE_ALARM_RATE

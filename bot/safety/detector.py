@@ -61,6 +61,8 @@ RECENT = re.compile(
     r"last night|still|again|keeps?|every (day|night)|everyday|always|currently|lately|"
     r"all the time|at the moment|anymore)\b"
 )
+# Idioms that share a rule's words: "driving me up the wall", "won't let me out of her sight".
+IDIOMS = re.compile(r"\b(up (the|a) wall|out of (her|his|their|my|our) sight)\b")
 JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅")
 PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
          "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
@@ -192,6 +194,8 @@ class SafetyDetector:
         if PAST.search(sentence.text) and not (RECENT.search(near) or self._present(span)):
             return "past"
         if JOKING.search(sentence.text):
+            return "figure_of_speech"
+        if IDIOMS.search(doc[span.start : span.end + 4].text):
             return "figure_of_speech"
         if rule.category == "harm_to_child" and self._figurative_kill(span, doc):
             return "figure_of_speech"
