@@ -7,6 +7,7 @@ audit row per view, CSRF on every change) live in one place.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -110,6 +112,28 @@ def check_csrf(session: sessions.SessionInfo, form: Any) -> None:
     submitted = form.get(CSRF_FIELD)
     if not isinstance(submitted, str) or not sessions.csrf_ok(session, submitted):
         raise Forbidden("The form expired or did not come from this console. Please try again.")
+
+
+FormHandler = Callable[[Request, sessions.SessionInfo, Any], Response]
+
+
+def form_action(handler: FormHandler, *, admin: bool = False) -> Callable:
+    """A POST endpoint that changes something: signed in (as an admin when asked), a
+    valid CSRF token, then ``handler(request, session, form)`` off the event loop.
+
+    Every changing route goes through here, so none can forget the CSRF check.
+    """
+
+    def _checked(request: Request, form: Any) -> Response:
+        session = require_admin(request) if admin else require_staff(request)
+        check_csrf(session, form)
+        return handler(request, session, form)
+
+    async def endpoint(request: Request) -> Response:
+        form = await request.form()
+        return await run_in_threadpool(_checked, request, form)
+
+    return endpoint
 
 
 def record(

@@ -9,13 +9,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.console import accounts, audit, conversations
-from bot.console.pages import NotFound, check_csrf, config, record, render, require_admin
+from bot.console.pages import (
+    NotFound,
+    config,
+    form_action,
+    record,
+    render,
+    require_admin,
+)
+from bot.console.sessions import SessionInfo
 
 logger = logging.getLogger("bot.console")
 
@@ -71,14 +78,7 @@ def staff_page(request: Request) -> Response:
     )
 
 
-async def staff_action(request: Request) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_staff_action, request, form)
-
-
-def _staff_action(request: Request, form: Any) -> Response:
-    session = require_admin(request)
-    check_csrf(session, form)
+def _staff_action(request: Request, session: SessionInfo, form: Any) -> Response:
     cfg = config(request)
     target = accounts.get_staff(request.path_params["staff_id"], url=cfg.url)
     if target is None:
@@ -111,5 +111,9 @@ def _staff_action(request: Request, form: Any) -> Response:
 routes = [
     Route("/admin/audit", audit_page, methods=["GET"]),
     Route("/admin/staff", staff_page, methods=["GET"]),
-    Route("/admin/staff/{staff_id:int}/{action}", staff_action, methods=["POST"]),
+    Route(
+        "/admin/staff/{staff_id:int}/{action}",
+        form_action(_staff_action, admin=True),
+        methods=["POST"],
+    ),
 ]

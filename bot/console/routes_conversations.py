@@ -7,7 +7,6 @@ import re
 from datetime import date
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -16,12 +15,13 @@ from bot.console import conversations, export, review
 from bot.console.pages import (
     DONE_MESSAGES,
     NotFound,
-    check_csrf,
     config,
+    form_action,
     record,
     render,
     require_staff,
 )
+from bot.console.sessions import SessionInfo
 
 logger = logging.getLogger("bot.console")
 
@@ -129,14 +129,7 @@ def transcript(request: Request) -> Response:
     )
 
 
-async def conversation_action(request: Request) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_conversation_action, request, form)
-
-
-def _conversation_action(request: Request, form: Any) -> Response:
-    session = require_staff(request)
-    check_csrf(session, form)
+def _conversation_action(request: Request, session: SessionInfo, form: Any) -> Response:
     cfg = config(request)
     masked = request.path_params["masked"]
     action = request.path_params["action"]
@@ -249,6 +242,6 @@ routes = [
     Route("/conversations", conversation_list, methods=["GET"]),
     Route("/conversations/{masked}/export.{fmt}", export_one, methods=["GET"]),
     Route("/conversations/{masked}", transcript, methods=["GET"]),
-    Route("/conversations/{masked}/{action}", conversation_action, methods=["POST"]),
+    Route("/conversations/{masked}/{action}", form_action(_conversation_action), methods=["POST"]),
     Route("/export.{fmt}", export_filtered, methods=["GET"]),
 ]

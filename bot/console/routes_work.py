@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -15,12 +14,13 @@ from bot.console import charts, conversations, overview, review
 from bot.console.pages import (
     DONE_MESSAGES,
     NotFound,
-    check_csrf,
     config,
+    form_action,
     record,
     render,
     require_staff,
 )
+from bot.console.sessions import SessionInfo
 from bot.console.web_security import safe_next
 from bot.reflection.journal import list_shared
 
@@ -138,14 +138,7 @@ def reflections_page(request: Request) -> Response:
 # --- Changes ---------------------------------------------------------------------------
 
 
-async def flag_action(request: Request) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_flag_action, request, form)
-
-
-def _flag_action(request: Request, form: Any) -> Response:
-    session = require_staff(request)
-    check_csrf(session, form)
+def _flag_action(request: Request, session: SessionInfo, form: Any) -> Response:
     cfg = config(request)
     flag_id = request.path_params["flag_id"]
     by = session.staff.username
@@ -154,7 +147,7 @@ def _flag_action(request: Request, form: Any) -> Response:
             flag = review.acknowledge_flag(flag_id, by, url=cfg.url)
             action, done = "flag_acknowledge", "acknowledged"
         elif request.path_params["action"] == "resolve":
-            note = str(form.get("note") or "").strip()[:2000] or None
+            note = str(form.get("note") or "")  # trimmed and bounded by the repository
             flag = review.resolve_flag(flag_id, by, note=note, url=cfg.url)
             action, done = "flag_resolve", "resolved"
         else:
@@ -172,14 +165,7 @@ def _flag_action(request: Request, form: Any) -> Response:
     return _back(form, f"/conversations/{_masked(flag.conversation_id)}", done)
 
 
-async def handoff_resolve(request: Request) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_handoff_resolve, request, form)
-
-
-def _handoff_resolve(request: Request, form: Any) -> Response:
-    session = require_staff(request)
-    check_csrf(session, form)
+def _handoff_resolve(request: Request, session: SessionInfo, form: Any) -> Response:
     cfg = config(request)
     handoff_id = request.path_params["handoff_id"]
     try:
@@ -208,8 +194,8 @@ def _back(form: Any, default: str, done: str) -> Response:
 routes = [
     Route("/", home, methods=["GET"]),
     Route("/flags", flags_page, methods=["GET"]),
-    Route("/flags/{flag_id:int}/{action}", flag_action, methods=["POST"]),
+    Route("/flags/{flag_id:int}/{action}", form_action(_flag_action), methods=["POST"]),
     Route("/handoffs", handoffs_page, methods=["GET"]),
-    Route("/handoffs/{handoff_id:int}/resolve", handoff_resolve, methods=["POST"]),
+    Route("/handoffs/{handoff_id:int}/resolve", form_action(_handoff_resolve), methods=["POST"]),
     Route("/reflections", reflections_page, methods=["GET"]),
 ]
