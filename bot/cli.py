@@ -17,6 +17,7 @@ from bot.booking.states import (
     SLOT_KINDS,
     SLOT_STATUSES,
 )
+from bot.cli_errors import database_errors
 from bot.clinic import ClinicProfile, ClinicProfileError, get_profile, load_profile
 from bot.settings import get_settings
 
@@ -83,21 +84,10 @@ def migrate(url: str | None) -> None:
 @contextmanager
 def _database() -> Iterator[None]:
     """One readable line instead of a traceback when the database or the input is wrong."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
     from bot.booking.errors import BookingError
 
-    try:
+    with database_errors("booking", (BookingError, ValueError)):
         yield
-    except (OperationalError, ProgrammingError) as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
-            raise click.ClickException(
-                "the database has no booking tables yet: run `python -m bot migrate`"
-            ) from exc
-        raise click.ClickException(f"cannot reach the database: {reason}") from exc
-    except (BookingError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def _clinic() -> ClinicProfile:

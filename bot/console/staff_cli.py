@@ -7,12 +7,11 @@ Every change writes an audit row with the actor "cli:<operating-system user>".
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import click
 
+from bot.cli_errors import database_errors
 from bot.console import accounts, audit
 from bot.console.passwords import validate_new_password
 
@@ -30,22 +29,9 @@ def _actor() -> str:
     return f"cli:{user}"[:64]
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
+def _errors():
     """One readable line, exit code 1, instead of a traceback."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    try:
-        yield
-    except (OperationalError, ProgrammingError) as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
-            raise click.ClickException(
-                "the database has no staff tables yet: run `python -m bot migrate`"
-            ) from exc
-        raise click.ClickException(f"cannot reach the database: {reason}") from exc
-    except (ValueError, LookupError) as exc:
-        raise click.ClickException(exc.args[0] if exc.args else str(exc)) from exc
+    return database_errors("staff", (ValueError, LookupError))
 
 
 def _new_password(from_stdin: bool) -> str:
