@@ -1,4 +1,4 @@
-"""Shared fixtures: the clinic profile, the built spaCy pipeline."""
+"""Shared fixtures: the clinic profile, the built spaCy pipeline, the shared servers."""
 
 from __future__ import annotations
 
@@ -31,12 +31,19 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory):
-    """The real Rasa server and action server, started once for the test session."""
-    from tests.servers import run_servers
+def shared_servers(tmp_path_factory):
+    """The real Rasa server and action server most integration tests share
+    (tests/shared_servers.py), started on first use and kept for the session."""
+    from tests.shared_servers import run_shared_servers
 
-    with run_servers(tmp_path_factory.mktemp("servers")) as running:
-        yield running
+    with run_shared_servers(tmp_path_factory.mktemp("servers")) as shared:
+        yield shared
+
+
+@pytest.fixture(scope="session")
+def servers(shared_servers):
+    """The shared Rasa server and action server."""
+    return shared_servers.servers
 
 
 # TEST_POSTGRES_URL lets parallel runs use their own database (each test drops its schema).

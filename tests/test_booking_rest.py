@@ -4,29 +4,20 @@ against the real Rasa server and action server (as `make run` starts them)."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 import pytest
 
 from bot.booking.bookings import list_bookings
 from bot.booking.handoffs import list_handoffs
-from bot.booking.seed import seed_demo
-from bot.db.migrate import upgrade
-from bot.db.models import utcnow
 from bot.safety.flags import list_flags
-from tests.servers import run_servers
 
 pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def booking_servers(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("booking")
-    db = f"sqlite:///{workdir / 'app.db'}"
-    upgrade(db)
-    seed_demo(utcnow() - timedelta(hours=1), url=db)
-    with run_servers(workdir, env={"DATABASE_URL": db}) as servers:
-        yield servers, db
+def booking_servers(shared_servers):
+    """The shared servers; their project database has the demo team's open times."""
+    return shared_servers.servers, shared_servers.db
 
 
 def test_a_full_booking_lands_in_the_database(booking_servers):

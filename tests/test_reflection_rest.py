@@ -7,21 +7,15 @@ import uuid
 
 import pytest
 
-from bot.db.migrate import upgrade
 from bot.reflection.journal import list_entries
 from bot.reflection.owners import primary_key
-from tests.servers import run_servers
 
 pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def reflection_servers(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("reflection")
-    db = f"sqlite:///{workdir / 'app.db'}"
-    upgrade(db)
-    with run_servers(workdir, env={"DATABASE_URL": db}) as servers:
-        yield servers, db
+def reflection_servers(shared_servers):
+    return shared_servers.servers, shared_servers.db
 
 
 def test_behavior_question_to_a_saved_and_shared_reflection(reflection_servers):

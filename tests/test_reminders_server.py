@@ -7,35 +7,22 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
-from bot.db.migrate import upgrade
 from bot.reflection.owners import primary_key
 from bot.reminders.repository import deliveries, get_active
 from bot.reminders.scheduler import RasaTrigger, run_once
-from tests.http_stub import http_stub, wait_for_text
-from tests.servers import ROOT, run_servers
+from tests.http_stub import wait_for_text
 
 pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def callback_servers(tmp_path_factory):
-    workdir: Path = tmp_path_factory.mktemp("reminders")
-    db = f"sqlite:///{workdir / 'app.db'}"
-    upgrade(db)
-    with http_stub() as inbox:  # the caregiver's side of Rasa's callback channel
-        credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
-        credentials["callback"] = {"url": f"{inbox.url}/bot"}
-        (workdir / "credentials.yml").write_text(yaml.safe_dump(credentials))
-        with run_servers(
-            workdir, env={"DATABASE_URL": db}, credentials=workdir / "credentials.yml"
-        ) as servers:
-            yield servers, inbox, db
+def callback_servers(shared_servers):
+    """The shared servers; their callback channel posts to ``inbox`` (the caregiver's side)."""
+    return shared_servers.servers, shared_servers.inbox, shared_servers.db
 
 
 def _send(servers, sender: str, text: str) -> None:

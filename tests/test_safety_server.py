@@ -18,20 +18,15 @@ def _texts(resp) -> list[str]:
     return [m.get("text", "") for m in resp.json()]
 
 
-def test_crisis_reply_from_any_point_and_a_stored_flag(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("safety")
-    db = f"sqlite:///{workdir / 'app.db'}"
-    from bot.db.migrate import upgrade
-
-    upgrade(db)
-    with run_servers(workdir, env={"DATABASE_URL": db}) as servers:
-        sender = f"s-{uuid.uuid4().hex[:8]}"
-        _texts(servers.say(sender, "how much does it cost"))
-        texts = _texts(servers.say(sender, "honestly i want to kill myself"))
-        crisis = [t for t in texts if "988" in t]
-        assert len(crisis) == 1 and "911" in crisis[0]
-        texts = _texts(servers.say(sender, "you misunderstood, i'm fine"))
-        assert any("are you and your child safe right now" in t for t in texts), texts
+def test_crisis_reply_from_any_point_and_a_stored_flag(shared_servers):
+    servers, db = shared_servers.servers, shared_servers.db
+    sender = f"s-{uuid.uuid4().hex[:8]}"
+    _texts(servers.say(sender, "how much does it cost"))
+    texts = _texts(servers.say(sender, "honestly i want to kill myself"))
+    crisis = [t for t in texts if "988" in t]
+    assert len(crisis) == 1 and "911" in crisis[0]
+    texts = _texts(servers.say(sender, "you misunderstood, i'm fine"))
+    assert any("are you and your child safe right now" in t for t in texts), texts
     flags = list_flags(conversation_id=sender, url=db)
     assert [f.category for f in flags] == ["self_harm"]
 

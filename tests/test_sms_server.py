@@ -5,64 +5,63 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
 from bot.channels import sms_store
-from bot.db.migrate import upgrade
 from bot.identity import reset_key_cache
 from bot.settings import get_settings
-from tests.servers import Servers, run_servers
-from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, fake_twilio, inbound, signed
+from tests.servers import Servers
+from tests.shared_servers import SMS_PUBLIC_URL as PUBLIC_URL
+from tests.twilio_fake import FakeTwilio, inbound, signed
 
 pytestmark = pytest.mark.server
 
-PUBLIC_URL = "https://bot.example.org/webhooks/sms/webhook"
+# What this process must read as the servers do: the same database, identity key, Twilio.
+SHARED_SETTINGS = (
+    "DATABASE_URL",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_API_BASE_URL",
+    "SMS_PUBLIC_URL",
+)
 
 
 @pytest.fixture(scope="module")
-def sms_servers(tmp_path_factory):
-    workdir: Path = tmp_path_factory.mktemp("sms")
-    db = f"sqlite:///{workdir / 'app.db'}"
-    upgrade(db)
-    credentials = {
-        "bot.channels.rest.CaregiverRestInput": None,
-        "bot.channels.sms.TwilioSmsInput": None,
-    }
-    (workdir / "credentials.yml").write_text(yaml.safe_dump(credentials))
-    with fake_twilio() as api:
-        env = {
-            "DATABASE_URL": db,
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_API_BASE_URL": api.url,
-            "SMS_PUBLIC_URL": PUBLIC_URL,
-            "IDENTITY_HASH_KEY": "sms-server-test-key",
-        }
-        saved = {name: os.environ.get(name) for name in env}
-        os.environ.update(env)  # this process reads the same database and key
+def sms_servers(shared_servers):
+    """The shared servers (SMS channel, fake Twilio); this module reads their settings."""
+    env = {name: shared_servers.env[name] for name in SHARED_SETTINGS}
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)  # this process reads the same database and key
+    get_settings.cache_clear()
+    reset_key_cache()
+    try:
+        yield shared_servers.servers, shared_servers.twilio
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         get_settings.cache_clear()
         reset_key_cache()
-        try:
-            with run_servers(workdir, env=env, credentials=workdir / "credentials.yml") as servers:
-                yield servers, api
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-            get_settings.cache_clear()
-            reset_key_cache()
 
 
-def _text(servers: Servers, api: FakeTwilio, number: str, body: str, quiet: float = 2.5):
-    """Send one signed SMS; the bodies Twilio was asked to send, once sending has stopped."""
+def _handled(number: str, sid: str) -> bool:
+    """The channel has finished with message ``sid``: every reply to it has been sent."""
+    conversation = sms_store.conversation_id(number)
+    return any(
+        m.message_sid == sid and m.status in ("processed", "failed")
+        for m in sms_store.messages(conversation=conversation)
+    )
+
+
+def _text(servers: Servers, api: FakeTwilio, number: str, body: str):
+    """Send one signed SMS; the bodies Twilio was asked to send while it was handled."""
     start = len(api.sent)
-    fields = inbound(body, f"SM{time.time_ns():032d}", number=number)
+    sid = f"SM{time.time_ns():032d}"
+    fields = inbound(body, sid, number=number)
     content, headers = signed(PUBLIC_URL, fields)
     began = time.monotonic()
     resp = httpx.post(
@@ -70,12 +69,9 @@ def _text(servers: Servers, api: FakeTwilio, number: str, body: str, quiet: floa
     )
     elapsed = time.monotonic() - began
     assert resp.status_code == 200 and "<Response/>" in resp.text
-    deadline, last, last_change = time.monotonic() + 60, start, time.monotonic()
-    while time.monotonic() < deadline:
-        if len(api.sent) != last:
-            last, last_change = len(api.sent), time.monotonic()
-        elif last > start and time.monotonic() - last_change > quiet:
-            break
+    deadline = time.monotonic() + 60
+    while not _handled(number, sid):
+        assert time.monotonic() < deadline, f"message {sid} not handled within 60 s"
         time.sleep(0.1)
     sent = api.sent[start:]
     assert {r["form"]["To"] for r in sent} == {number}, "every reply goes to the sender"
@@ -110,7 +106,7 @@ def test_a_crisis_message_gets_exactly_one_unsplit_reply_with_988(sms_servers):
     servers, api = sms_servers
     number = "+13125550143"
     _text(servers, api, number, "hi")
-    bodies, _ = _text(servers, api, number, "i want to kill myself", quiet=4)
+    bodies, _ = _text(servers, api, number, "i want to kill myself")
     crisis = [b for b in bodies if "988" in b]
     assert len(crisis) == 1, bodies
     assert not crisis[0].startswith("(") and len(crisis[0]) > 320

@@ -15,8 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers import BIN, ROOT, free_port, run_servers
-from tests.web_support import web_credentials
+from tests.servers import BIN, ROOT
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
@@ -26,34 +25,34 @@ REPLY_MS = 90_000
 
 
 @pytest.fixture(scope="module")
-def page_url(tmp_path_factory) -> Iterator[str]:
-    """The page server on a free port, talking to its own Rasa."""
+def page_url(tmp_path_factory, shared_servers) -> Iterator[str]:
+    """The page server talking to the shared Rasa, on the port that Rasa allows."""
     if not CHROMIUM.exists():
         pytest.skip(f"no chromium at {CHROMIUM}: `make browser` installs Debian's chromium")
     workdir = tmp_path_factory.mktemp("web-browser")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = shared_servers.page_origin
+    port = url.rpartition(":")[2]
     env = {"WEB_ALLOWED_ORIGINS": url}
-    with run_servers(workdir, env=env, credentials=web_credentials(workdir / "creds.yml")) as s:
-        log = (workdir / "web.log").open("w")
-        page_server = subprocess.Popen(
-            [BIN / "python", "-m", "bot", "web", "--port", str(port), "--socket-url", s.rasa_url],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            for _ in range(50):
-                try:
-                    if httpx.get(url, timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-            yield url
-        finally:
-            page_server.terminate()
-            page_server.wait(timeout=10)
+    rasa_url = shared_servers.servers.rasa_url
+    log = (workdir / "web.log").open("w")
+    page_server = subprocess.Popen(
+        [BIN / "python", "-m", "bot", "web", "--port", port, "--socket-url", rasa_url],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(50):
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        page_server.terminate()
+        page_server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
