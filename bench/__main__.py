@@ -1,0 +1,5 @@
+"""Command line: `python -m bench --help`."""
+
+from bench.cli import main
+
+main()
