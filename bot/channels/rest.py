@@ -3,7 +3,10 @@
 Rasa's own RestInput trusts the client's ``input_channel`` and metadata, passes
 any ``/intent{...}`` text straight to the dialogue, accepts any size, and logs
 the message text when something fails. This one validates the request, applies
-the shared text checks, and never logs what the caregiver wrote.
+the shared text checks, and never logs what the caregiver wrote. When the
+conversation store is down (bot.tracking) it answers 503 with
+``{"error": ..., "text": <kind "try again" text>}``: the turn was not (or not fully)
+recorded, so the client shows the text and the caregiver sends the message again.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import check_text
+from bot.tracking.unavailable import TrackerStoreUnavailable, try_again_text
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +75,11 @@ class CaregiverRestInput(RestInput):
             try:
                 await on_new_message(
                     UserMessage(checked.text, collector, sender, input_channel=self.name())
+                )
+            except TrackerStoreUnavailable:  # already alerted by the store
+                return response.json(
+                    {"error": "conversation store unavailable", "text": try_again_text()},
+                    status=503,
                 )
             except Exception as exc:  # keep the caregiver's words out of the log
                 logger.error("rest channel failed to handle a message: %s", type(exc).__name__)

@@ -8,6 +8,12 @@ bot, a retried send or a reminder all take the same path.
 
 The conversation id is the keyed hash of the caregiver's number (bot.identity), never
 the number; carrier keywords (STOP, START, HELP...) are handled here, before Rasa.
+
+When the conversation store is down (bot.tracking), a message (other than a carrier
+keyword, which does not need it) is answered in the webhook's own TwiML with the kind
+"try again" text, status 200 so Twilio delivers it (Twilio does not retry a failed
+messaging webhook; the caregiver sends again). A store failure while the message is
+being handled gets the same text through the REST API.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -33,6 +40,7 @@ from bot.channels.twilio_api import TwilioSender
 from bot.reminders.repository import is_opted_out, record_opt_in, record_opt_out
 from bot.safety.alerts import mask_conversation
 from bot.settings import get_settings
+from bot.tracking.unavailable import TrackerStoreUnavailable, try_again_text
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +78,27 @@ def failure_reply() -> str:
         "Sorry, something went wrong on our side. Please try again in a moment, or call "
         f"{_clinic().phone}."
     )
+
+
+def message_twiml(text: str) -> str:
+    """TwiML that answers the incoming message with ``text``."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f"<Response><Message>{escape(text)}</Message></Response>"
+    )
+
+
+async def tracker_down(request: Request) -> bool:
+    """The agent's tracker store cannot be reached now (only a strict store can tell)."""
+    agent = getattr(request.app.ctx, "agent", None)
+    ping = getattr(getattr(agent, "tracker_store", None), "ping", None)
+    if ping is None:
+        return False
+    try:
+        await asyncio.to_thread(ping)  # logs the alert line itself
+    except TrackerStoreUnavailable:
+        return True
+    return False
 
 
 def form_fields(request: Request) -> RequestParameters:
@@ -174,6 +203,8 @@ class TwilioSmsInput(InputChannel):
             fields = {key: form.get(key) or "" for key in form}
             if not fields.get("From") or not fields.get("MessageSid"):
                 return response.text("From and MessageSid are required", status=400)
+            if keyword(fields.get("Body", "")) is None and await tracker_down(request):
+                return response.text(message_twiml(try_again_text()), content_type="text/xml")
             self._start(self.handle(fields, on_new_message))
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
@@ -224,7 +255,10 @@ class TwilioSmsInput(InputChannel):
             except Exception as exc:  # keep the caregiver's words and number out of the log
                 logger.error("sms: message in %s failed: %s", masked, type(exc).__name__)
                 status, error = "failed", type(exc).__name__[:32]
-                await self._safe_reply(conversation, failure_reply())
+                store_down = isinstance(exc, TrackerStoreUnavailable)
+                await self._safe_reply(
+                    conversation, try_again_text() if store_down else failure_reply()
+                )
             try:
                 await asyncio.to_thread(sms_store.finish_inbound, sid, status, error)
             except Exception as exc:

@@ -20,6 +20,10 @@ push to that output channel) and changes what it trusts:
   conversation is not processed again. The acknowledgement says what happened;
 * ``history`` -> the conversation so far, from the tracker store
   (bot.channels.web_history), so the page can re-render it after a reload.
+
+When the conversation store is down (bot.tracking), a message gets the kind "try
+again" text (acknowledgement status "unavailable", and its id is forgotten so a
+re-send is handled) and ``history`` answers ``{"messages": [], "error": "unavailable"}``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from bot.channels.guard import TOO_LONG_REPLY, Checked, check_text, crisis_excer
 from bot.channels.web_history import transcript
 from bot.identity import sign, verify
 from bot.settings import get_settings
+from bot.tracking.unavailable import TrackerStoreUnavailable, try_again_text
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +98,12 @@ class RecentIds:
             return True
         ids.append(message_id)
         return False
+
+    def forget(self, conversation: str, message_id: Any) -> None:
+        """Un-record a message that could not be handled, so its re-send is processed."""
+        ids = self._ids.get(conversation)
+        if ids is not None and message_id in ids:
+            ids.remove(message_id)
 
 
 class _AppBlueprint(SocketBlueprint):
@@ -195,6 +206,10 @@ class WebChatInput(SocketIOInput):
                 await on_new_message(
                     UserMessage(checked.text, output, conversation, input_channel=self.name())
                 )
+            except TrackerStoreUnavailable:  # already alerted by the store
+                self.recent_ids.forget(conversation, message_id)  # a re-send must go through
+                await output.send_text_message(conversation, try_again_text())
+                return {"status": "unavailable"}
             except Exception as exc:  # keep the caregiver's words out of the log
                 logger.error("web chat failed to handle a message: %s", type(exc).__name__)
                 await output.send_text_message(conversation, FAILURE_REPLY)
@@ -209,7 +224,10 @@ class WebChatInput(SocketIOInput):
             agent = getattr(app.ctx, "agent", None) if app else None
             if not conversation or agent is None or agent.tracker_store is None:
                 return {"messages": []}
-            tracker = await agent.tracker_store.retrieve(conversation)
+            try:
+                tracker = await agent.tracker_store.retrieve(conversation)
+            except TrackerStoreUnavailable:
+                return {"messages": [], "error": "unavailable"}
             return {"messages": transcript(tracker.events if tracker else [])}
 
         return hook
