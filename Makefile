@@ -24,10 +24,10 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10); print(sys.executable)' \
 	2>/dev/null && break; done)
 
-.PHONY: help setup run shell train test lint format eval eval-safety safety-report validate rasa-test pytest lock clean migrate seed browser
+.PHONY: help setup run shell train test lint format eval eval-safety safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: Rasa 3.6 needs it (e.g. 'pyenv install 3.10')." >&2; exit 1; }
@@ -62,6 +62,7 @@ seed: migrate ## Add demo clinicians and open times (once; skipped when clinicia
 
 run: train migrate $(if $(filter 1 true yes,$(SEED_DEMO)),seed) ## Start the bot (Rasa :5005, actions :5055) on the embedded default
 	@mkdir -p var
+	@$(PY) -m bot api-token >/dev/null  # makes var/rasa-jwt.secret once (RASA_JWT_SECRET empty)
 	@echo "==> Starting. When Rasa says it is up (about a minute), talk to it:"
 	@echo "    curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is cpp\"}'"
 	@echo "    or run 'make shell' in another terminal. Ctrl-C stops everything."
@@ -102,15 +103,35 @@ eval-safety: train ## Safety gate on tests/safety: fails below 100% recall or ab
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL)
 
 safety-report: train ## Safety figures on the dev set and the two held-out sets (printed, never failing)
-	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
-		--set bench/safety_fresh_set.yml --out results/safety-fresh
-	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
+		--set tests/safety/safety_set.yml --out results/safety \
+		--set bench/safety_fresh_set.yml --out results/safety-fresh \
 		--set bench/safety_unseen_set.yml --out results/safety-unseen
 
 # The safety gate (eval-safety) is not met robustly yet (see README, Safety), so
 # `make test` prints the safety figures instead of failing on them.
-test: setup validate lint train pytest rasa-test eval safety-report ## Every check: validate, lint, pytest, train, test stories, NLU eval, safety figures
+test: setup validate lint train pytest rasa-test eval safety-report ## Every check: validate, lint, pytest, train, test stories, NLU eval, safety figures, test-prod (when PostgreSQL and Redis answer)
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
+		&& [ "$$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; then \
+		$(MAKE) --no-print-directory test-prod; \
+	else \
+		echo "==> PostgreSQL or Redis does not answer on 127.0.0.1: skipping make test-prod"; \
+	fi
+
+# The production stack: deploy/prod.env holds this machine's values (see README).
+PROD_ENV ?= deploy/prod.env
+WITH_PROD_ENV := set -a && . ./$(PROD_ENV) && set +a &&
+
+services: ## Install/start PostgreSQL, Redis and nginx where missing; create the prod database
+	@$(WITH_PROD_ENV) deploy/ensure-services.sh
+
+run-prod: train services ## The production stack: 2 Rasa instances on PostgreSQL + Redis behind nginx (:8080)
+	@$(WITH_PROD_ENV) $(PY) -m bot migrate
+	@$(PY) -m bot run-prod --env-file $(PROD_ENV)
+
+test-prod: train services ## Production-stack tests (2 instances behind nginx; failure tests): needs PostgreSQL and Redis
+	@mkdir -p var
+	@$(BIN)/pytest tests/test_prod_stack.py tests/prod -m prod
 
 browser: ## Debian's chromium for the browser tests (tests/test_web_browser.py)
 	@if [ -x /usr/bin/chromium ]; then :; \
@@ -128,3 +149,7 @@ lock: ## Re-pin requirements.lock from requirements.in
 
 clean: ## Remove build outputs and trained models (keeps .venv and var/)
 	rm -rf build models results
+
+.PHONY: bench
+bench: train ## Speed vs Rasa's starter bot, plus 1 vs 2 instances when PostgreSQL and Redis answer (results/bench/)
+	@$(PY) -m bench --prod auto $(BENCH_ARGS)

@@ -322,3 +322,8 @@ main.add_command(purge_cli)
 from bot.console.console_cli import console  # noqa: E402
 
 main.add_command(console)
+
+from bot.prod.cli import api_token, run_prod  # noqa: E402
+
+main.add_command(run_prod)
+main.add_command(api_token)

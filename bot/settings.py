@@ -47,6 +47,26 @@ class Settings(BaseSettings):
     # Rasa's SQL tracker store (endpoints.yml reads the same names); the console reads it.
     tracker_dialect: str = "sqlite"
     tracker_db: str = "var/tracker.db"
+    tracker_host: str = ""  # empty: the local file (SQLite) or the local socket (PostgreSQL)
+    tracker_port: int = 5432
+    tracker_user: str = ""
+    tracker_password: str = ""
+    # Redis lock store of the production stack (deploy/endpoints.prod.yml).
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6379
+    redis_password: str = ""
+    redis_lock_db: int = 0
+    redis_key_prefix: str = "cpp"  # letters and digits only (Rasa ignores anything else)
+    # Rasa's HTTP API takes only JWTs signed with this (bot.api_auth). Empty: a random
+    # secret is made once in rasa_jwt_secret_file, shared by every process on this host.
+    rasa_jwt_secret: str = ""
+    rasa_jwt_secret_file: Path = Path("var/rasa-jwt.secret")
+    # The production stack (python -m bot run-prod, bot/prod).
+    rasa_instances: int = 2
+    rasa_base_port: int = 5005  # instance i listens on rasa_base_port + i
+    proxy_host: str = "127.0.0.1"  # nginx, the only address the stack exposes
+    proxy_port: int = 8080
+    action_workers: int = 2
     # The staff console (python -m bot console).
     console_host: str = "127.0.0.1"
     console_port: int = 8001
@@ -70,7 +90,17 @@ class Settings(BaseSettings):
         """SQLAlchemy URL of Rasa's tracker store, built the way Rasa builds it."""
         if self.tracker_dialect == "sqlite":
             return f"sqlite:///{self.tracker_db}"
-        return f"{self.tracker_dialect}:///{self.tracker_db}"
+        from sqlalchemy.engine import URL
+
+        url = URL.create(
+            self.tracker_dialect,
+            username=self.tracker_user or None,
+            password=self.tracker_password or None,
+            host=self.tracker_host or None,
+            port=self.tracker_port if self.tracker_host else None,
+            database=self.tracker_db,
+        )
+        return url.render_as_string(hide_password=False)
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
 """Start the real Rasa server and action server for integration tests.
 
 Each test session gets its own ports and a throwaway SQLite tracker store, so
-tests never touch a developer's `make run` conversations.
+tests never touch a developer's `make run` conversations. Rasa's HTTP API is on with
+the project's JWT secret, as in `make run`: API calls send ``Servers.api_headers()``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from bot.api_auth import ALGORITHM, admin_token, jwt_secret
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -35,6 +38,11 @@ class Servers:
     action_url: str
     tracker_db: Path
     log_dir: Path
+    jwt_token: str = ""
+
+    def api_headers(self) -> dict[str, str]:
+        """The Authorization header Rasa's HTTP API (/conversations, /status) needs."""
+        return {"Authorization": f"Bearer {self.jwt_token}"}
 
     def say(self, sender: str, message: object, timeout: float = 60) -> httpx.Response:
         return httpx.post(
@@ -50,13 +58,15 @@ class Servers:
         return "\n".join(m.get("text", "") for m in resp.json())
 
 
-def _wait_ok(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+def _wait_ok(
+    url: str, proc: subprocess.Popen, log: Path, timeout: float, headers: dict | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{url} exited early; log:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, headers=headers, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -91,6 +101,9 @@ def run_servers(
         "RASA_TELEMETRY_ENABLED": "false",
         **(env or {}),
     }
+    # The project's secret (RASA_JWT_SECRET or var/rasa-jwt.secret), so callers in
+    # the test process that sign their own tokens (RasaTrigger) are accepted too.
+    secret = jwt_secret()
     procs: list[subprocess.Popen] = []
     try:
         if with_actions:
@@ -128,6 +141,10 @@ def run_servers(
                 "endpoints.yml",
                 "--credentials",
                 str(credentials or "credentials.yml"),
+                "--jwt-secret",
+                secret,
+                "--jwt-method",
+                ALGORITHM,
             ],
             cwd=ROOT,
             env=full_env,
@@ -135,12 +152,15 @@ def run_servers(
             stderr=subprocess.STDOUT,
         )
         procs.append(proc)
-        _wait_ok(f"http://127.0.0.1:{rasa_port}/status", proc, log, 240)
+        token = admin_token(secret, seconds=6 * 3600)
+        auth = {"Authorization": f"Bearer {token}"}
+        _wait_ok(f"http://127.0.0.1:{rasa_port}/status", proc, log, 240, auth)
         yield Servers(
             rasa_url=f"http://127.0.0.1:{rasa_port}",
             action_url=f"http://127.0.0.1:{action_port}",
             tracker_db=tracker_db,
             log_dir=workdir,
+            jwt_token=token,
         )
     finally:
         for proc in reversed(procs):

@@ -7,7 +7,7 @@ python-socketio's client, the way the widget talks to it (no browser).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +20,6 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from bot.channels.guard import TOO_LONG_REPLY
 from bot.channels.web import RecentIds, check_web_text, parse_origins
 from bot.channels.web_history import transcript
-from tests.web_support import web_credentials
 
 ALLOWED = "http://clinic.test"
 REPLY_TIMEOUT = 90
@@ -76,15 +75,11 @@ def test_transcript_shows_what_the_caregiver_saw():
 
 
 @pytest.fixture(scope="module")
-def web_servers(tmp_path_factory) -> Iterator[Any]:
-    from tests.servers import run_servers
-
-    workdir = tmp_path_factory.mktemp("web-servers")
-    env = {"WEB_ALLOWED_ORIGINS": f"{ALLOWED},http://other.test", "WEB_MAX_MESSAGE_BYTES": "2000"}
-    with run_servers(
-        workdir, env=env, credentials=web_credentials(workdir / "credentials.yml")
-    ) as running:
-        yield running
+def web_servers(shared_servers) -> Any:
+    """The shared servers: they allow ALLOWED and http://other.test, 2000-byte messages."""
+    assert ALLOWED in shared_servers.env["WEB_ALLOWED_ORIGINS"].split(",")
+    assert shared_servers.env["WEB_MAX_MESSAGE_BYTES"] == "2000"
+    return shared_servers.servers
 
 
 @dataclass
@@ -138,7 +133,11 @@ async def chat(url: str, origin: str | None = ALLOWED) -> AsyncIterator[Chat]:
 
 
 def user_texts(servers: Any, conversation: str) -> list[str]:
-    tracker = httpx.get(f"{servers.rasa_url}/conversations/{conversation}/tracker", timeout=30)
+    tracker = httpx.get(
+        f"{servers.rasa_url}/conversations/{conversation}/tracker",
+        headers=servers.api_headers(),
+        timeout=30,
+    )
     return [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
 
 
@@ -235,7 +234,9 @@ async def test_only_the_bots_own_button_payloads_are_intents(web_servers):
         await session.say('/request_person{"reason": "x"}', "m-1")
         await session.say("/deny", "m-2")
     tracker = httpx.get(
-        f"{web_servers.rasa_url}/conversations/{session.conversation}/tracker", timeout=30
+        f"{web_servers.rasa_url}/conversations/{session.conversation}/tracker",
+        headers=web_servers.api_headers(),
+        timeout=30,
     ).json()
     users = [e for e in tracker["events"] if e["event"] == "user"]
     assert users[0]["text"] == 'request_person{"reason": "x"}'

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.api_auth import auth_headers
 from bot.db.models import utcnow
 from bot.reminders import claims
 from bot.reminders.repository import ReminderRecord
@@ -192,9 +193,10 @@ class RasaTrigger:
     """Starts a reminder conversation: POST /conversations/{id}/trigger_intent on Rasa.
 
     Rasa runs the EXTERNAL_reflection_reminder intent and answers on the reminder's
-    output channel. Only connection failures are retried (the request never arrived);
-    a timeout after sending or an error status is raised at once, since Rasa may have
-    acted on it and a retry could message the caregiver twice.
+    output channel; each request carries a fresh admin JWT (bot.api_auth). Only
+    connection failures are retried (the request never arrived); a timeout after
+    sending or an error status is raised at once, since Rasa may have acted on it and
+    a retry could message the caregiver twice.
     """
 
     def __init__(
@@ -229,6 +231,7 @@ class RasaTrigger:
                     self.url_for(reminder.conversation_id),
                     params={"output_channel": reminder.channel},
                     json={"name": TRIGGER_INTENT, "entities": {}},
+                    headers=auth_headers(),  # Rasa's API takes only signed admin tokens
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout):
                 if attempt == self.attempts:

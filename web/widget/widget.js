@@ -204,11 +204,12 @@
       return;
     }
     this.setStatus("Connecting…");
-    // WebSocket first: no CORS involved (the server checks the Origin itself); long
-    // polling only where a proxy blocks WebSockets.
+    // WebSocket only: no CORS involved (the server checks the Origin itself), and one
+    // connection stays on the Rasa instance it opened on, so several instances behind
+    // a plain round-robin proxy need no sticky sessions (README, Production stack).
+    // Long-polling would send each poll to any instance; the proxy refuses it.
     this.socket = window.io(this.options.socketUrl, {
-      transports: ["websocket", "polling"],
-      tryAllTransports: true,
+      transports: ["websocket"],
       reconnectionDelayMax: 10000,
     });
     this.socket.on("connect", function () {
