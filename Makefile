@@ -99,17 +99,21 @@ eval: train ## NLU quality on the held-out set (intent macro-F1, response select
 	@rm -f results-nlu.log
 	@$(PY) -m bot.evaluation.nlu_report results/nlu
 
-eval-safety: train ## Safety gate on tests/safety: fails below 100% recall or above 5% false alarms
-	@$(PY) -m bot.evaluation.safety_report --model $(MODEL)
+eval-safety: train ## The safety gate on tests/safety (fails below 100% recall or above 5% false alarms), with the held-out sets' figures
+	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --gate tests/safety/safety_set.yml \
+		--set tests/safety/safety_set.yml --out results/safety \
+		--set bench/safety_fresh_set.yml --out results/safety-fresh \
+		--set bench/safety_unseen_set.yml --out results/safety-unseen
 
-safety-report: train ## Safety figures on the dev set and the two held-out sets (printed, never failing)
+safety-report: train ## The same safety figures, printed, never failing
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
 		--set tests/safety/safety_set.yml --out results/safety \
 		--set bench/safety_fresh_set.yml --out results/safety-fresh \
 		--set bench/safety_unseen_set.yml --out results/safety-unseen
 
-# The safety gate (eval-safety) is not met robustly yet (see README, Safety), so
-# `make test` prints the safety figures instead of failing on them.
+# The safety gate (eval-safety) is not met robustly yet (see README, Safety): the trained
+# layer's false alarms swing with unrelated training data, so `make test` prints the
+# safety figures instead of failing on them.
 test: setup validate lint train pytest rasa-test eval safety-report ## Every check: validate, lint, pytest, train, test stories, NLU eval, safety figures, test-prod (when PostgreSQL and Redis answer)
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
 		&& [ "$$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; then \

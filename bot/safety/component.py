@@ -4,8 +4,12 @@ Runs after the trained classifiers on every message and combines two layers:
 the rule layer (bot.safety.detector) and the trained crisis intents. A message
 is a crisis if EITHER says so; the rules can never veto the model. On a crisis
 the intent becomes the category (confidence 1.0), so the crisis rules answer
-it from any point in the conversation. Every message gets a ``safety`` entry in
-its parse data: category, source and evidence, or the past-context mentions.
+it from any point in the conversation. A crisis intent the model ranks first
+below ``model_threshold`` (and the rules did not confirm) is not a crisis: it is
+replaced by the next intent, or ``nlu_fallback`` when that one is unclear too,
+so what the dialogue does always matches the ``safety`` verdict. Every message
+gets a ``safety`` entry in its parse data: category, source and evidence, or
+the past-context mentions.
 """
 
 from __future__ import annotations
@@ -37,10 +41,13 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         # A crisis intent the trained classifier ranks first at or above this confidence
         # counts even when the FallbackClassifier would have called the message unclear.
-        return {"model_threshold": 0.4}
+        # Below it the pick is replaced by the next intent, or by "nlu_fallback" when that
+        # one is under fallback_threshold (the FallbackClassifier's threshold).
+        return {"model_threshold": 0.4, "fallback_threshold": 0.5}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._threshold = float(config["model_threshold"])
+        self._fallback_threshold = float(config["fallback_threshold"])
         self._detector: SafetyDetector | None = None
 
     @classmethod
@@ -79,6 +86,8 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                 "model_confidence": model_confidence,
             }
             message.set(SAFETY, info, add_to_output=True)
+            if not category and model_confidence:
+                self._demote(message)
             if category:
                 ranking = [
                     r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != category
@@ -90,6 +99,20 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                     add_to_output=True,
                 )
         return messages
+
+    def _demote(self, message: Message) -> None:
+        """An unsure crisis pick gives way to the next intent, or to nlu_fallback."""
+        ranking = [
+            r
+            for r in message.get(INTENT_RANKING_KEY) or []
+            if r.get("name") not in CATEGORIES and r.get("name") != "nlu_fallback"
+        ]
+        best = ranking[0] if ranking else None
+        if best is None or float(best.get("confidence", 0.0)) < self._fallback_threshold:
+            confidence = 1.0 - (best or {}).get("confidence", 0.0)
+            best = {"name": "nlu_fallback", "confidence": confidence}
+        message.set(INTENT, best, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [best, *ranking], add_to_output=True)
 
     def _model_category(self, message: Message) -> tuple[str | None, float]:
         # The FallbackClassifier puts "nlu_fallback" first; the trained pick is the next one.
