@@ -21,9 +21,10 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TRACKER_DB = os.environ.get("PROD_TEST_DB", "test_h1")
-REDIS_DB = int(os.environ.get("PROD_TEST_REDIS_DB", "1"))
-PG_URL = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{TRACKER_DB}"
+# Its own database (created when missing) and Redis db, emptied at the start; the failure
+# tests in tests/prod use others, so the two never share stores.
+TRACKER_DB = os.environ.get("PROD_TEST_DB", "cpp_stack_test")
+REDIS_DB = int(os.environ.get("PROD_TEST_REDIS_DB", "14"))
 ORIGIN = "http://127.0.0.1:8000"  # in the default WEB_ALLOWED_ORIGINS
 REPLY_TIMEOUT = 90
 
@@ -38,23 +39,14 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     ) in ("1", "true", "yes")
     if not asked:
         pytest.skip("production stack test: run `make test-prod` (or pytest -m prod)")
-    import redis
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
-
-    from bot.db.migrate import upgrade
     from bot.prod.stack import running_stack
+    from tests.prod_stores import reset_stores
     from tests.servers import MODEL
 
-    engine = create_engine(PG_URL, poolclass=NullPool)
-    with engine.begin() as conn:  # start from empty stores
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
-    upgrade(PG_URL)
+    pg_url = reset_stores(TRACKER_DB, REDIS_DB)
     env = {
         "TRACKER_DB": TRACKER_DB,
-        "DATABASE_URL": PG_URL,
+        "DATABASE_URL": pg_url,
         "REDIS_LOCK_DB": str(REDIS_DB),
         "REDIS_KEY_PREFIX": "cppstacktest",
     }

@@ -1,13 +1,13 @@
 """No silent loss, against the real Rasa server on PostgreSQL.
 
-Rasa reaches the database (helper 2's ``test_h2``) through ``TcpProxy``, so the test
+Rasa reaches the test database (TEST_POSTGRES_URL) through ``TcpProxy``, so the test
 can take the database away and bring it back without touching the shared server. The
 server starts while it is away. The action server is a stub that can hold a request,
 standing in for a slow or stuck action server; Twilio is the project's fake.
 
 Rasa reads ``endpoints.yml`` (the embedded default, whose strict store gets only
-dialect and db): libpq's PGHOST/PGPORT/PGUSER point ``postgresql:///test_h2`` at the
-proxy.
+dialect and db): libpq's PGHOST/PGPORT/PGUSER point ``postgresql:///<that database>``
+at the proxy.
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ from bot.identity import reset_key_cache
 from bot.settings import get_settings
 from bot.tracking.unavailable import try_again_text
 from tests.servers import Servers, run_servers
-from tests.test_tracking_store import (
+from tests.test_web_channel import ALLOWED, chat
+from tests.tracker_db import (
     PG,
     PG_URL,
     TcpProxy,
-    _postgres_reachable,
     drop_events_table,
+    postgres_reachable,
 )
-from tests.test_web_channel import ALLOWED, chat
 from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, fake_twilio, inbound, signed
 
 pytestmark = pytest.mark.server
@@ -112,7 +112,7 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, action_stub) -> Iterator[Stack]:
-    if not _postgres_reachable():
+    if not postgres_reachable():
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
     drop_events_table()
     proxy = TcpProxy((PG.host, PG.port or 5432))  # not started: the database is "down"

@@ -8,11 +8,7 @@ without touching the PostgreSQL server that other tests share.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,98 +23,12 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from bot.tracking import agent_hooks, alerts
 from bot.tracking.store import StrictSQLTrackerStore
 from bot.tracking.unavailable import TrackerStoreUnavailable, try_again_text
-
-# The same database as tests/conftest.py's (TEST_POSTGRES_URL); these tests drop and
-# recreate only its ``events`` table.
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
-PG = sa.engine.make_url(PG_URL)
-
-
-class TcpProxy:
-    """Forward 127.0.0.1:``port`` to ``target``; ``stop()`` is an outage, ``start()`` the end."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self._listener: socket.socket | None = None
-        self._open: set[socket.socket] = set()
-        self._lock = threading.Lock()
-
-    @property
-    def running(self) -> bool:
-        return self._listener is not None
-
-    def start(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def stop(self) -> None:
-        """Refuse new connections and cut every open one."""
-        if self._listener is not None:
-            # shutdown wakes the thread blocked in accept(); close() alone does not
-            with contextlib.suppress(OSError):
-                self._listener.shutdown(socket.SHUT_RDWR)
-            self._listener.close()
-            self._listener = None
-        with self._lock:
-            for sock in self._open:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            self._open.clear()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return  # stopped
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)
-            with self._lock:
-                self._open.update((client, upstream))
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                dst.shutdown(socket.SHUT_WR)
-
-
-def _postgres_reachable() -> bool:
-    try:
-        socket.create_connection((PG.host, PG.port or 5432), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-def drop_events_table(url: str = PG_URL) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE IF EXISTS events"))
-    engine.dispose()
+from tests.tracker_db import PG, PG_URL, TcpProxy, drop_events_table, postgres_reachable
 
 
 @pytest.fixture
 def proxy() -> Iterator[TcpProxy]:
-    if not _postgres_reachable():
+    if not postgres_reachable():
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
     drop_events_table()
     running = TcpProxy((PG.host, PG.port or 5432))
@@ -364,7 +274,7 @@ async def test_postgres_outage_mid_conversation_then_recovery(proxy, caplog):
 
 
 async def test_postgres_down_at_startup_creates_the_table_when_it_comes_back(caplog):
-    if not _postgres_reachable():
+    if not postgres_reachable():
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
     drop_events_table()
     proxy = TcpProxy((PG.host, PG.port or 5432))  # not started: connection refused
@@ -385,7 +295,7 @@ async def test_postgres_down_at_startup_creates_the_table_when_it_comes_back(cap
 
 def test_pg_backend_terminated_is_survived_by_the_pool():
     """pg_terminate_backend kills the pooled connection; the next use reconnects."""
-    if not _postgres_reachable():
+    if not postgres_reachable():
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
     drop_events_table()
     store = pg_store()

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.prod_stores import PG_BASE, reset_stores
+
 PROD_DIR = Path(__file__).resolve().parent
 # The tests' own database (created when missing) and Redis db, emptied at the start:
 # never the production ones (cpp_prod, Redis db 0). Parallel runs set their own.
 TRACKER_DB = os.environ.get("PROD_TEST_DB", "cpp_prod_test")
 REDIS_DB = int(os.environ.get("PROD_TEST_REDIS_DB", "15"))
-PG_BASE = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 TRACKER_URL = f"{PG_BASE}/{TRACKER_DB}"
 
 
@@ -35,29 +36,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if PROD_DIR in Path(str(item.fspath)).parents:
             item.add_marker(skip)
-
-
-def _reset_stores() -> None:
-    """An empty tracker/project database and Redis lock db, so every run starts clean."""
-    import redis
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
-
-    server = create_engine(f"{PG_BASE}/postgres", poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        exists = text("SELECT 1 FROM pg_database WHERE datname = :d")
-        if not conn.execute(exists, {"d": TRACKER_DB}).first():
-            conn.execute(text(f'CREATE DATABASE "{TRACKER_DB}"'))
-    server.dispose()
-    engine = create_engine(TRACKER_URL, poolclass=NullPool)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
-
-    from bot.db.migrate import upgrade
-
-    upgrade(TRACKER_URL)
 
 
 def stack_env() -> dict[str, str]:
@@ -85,7 +63,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 
     # CPP_TEST_MODEL: test a copy while a new model trains (as tests/servers.py does).
     model = Path(os.environ.get("CPP_TEST_MODEL", DEFAULT_MODEL))
-    _reset_stores()
+    reset_stores(TRACKER_DB, REDIS_DB)
     workdir = tmp_path_factory.mktemp("prod")
     with running_stack(workdir, instances=2, env=stack_env(), model=model) as running:
         yield running
