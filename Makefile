@@ -122,8 +122,9 @@ test: setup validate lint train pytest rasa-test eval safety-report ## Every che
 		echo "==> PostgreSQL or Redis does not answer on 127.0.0.1: skipping make test-prod"; \
 	fi
 
-# The production stack: deploy/prod.env holds this machine's values (see README).
-PROD_ENV ?= deploy/prod.env
+# The production stack: deploy/prod.env.example holds this machine's values; a local,
+# git-ignored deploy/prod.env (copied from it, may hold secrets) wins (see README).
+PROD_ENV ?= $(if $(wildcard deploy/prod.env),deploy/prod.env,deploy/prod.env.example)
 WITH_PROD_ENV := set -a && . ./$(PROD_ENV) && set +a &&
 
 services: ## Install/start PostgreSQL, Redis and nginx where missing; create the prod database

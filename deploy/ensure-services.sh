@@ -5,7 +5,7 @@
 # `service ... start` (needs root and apt-get; otherwise it says what to run).
 #
 # Reads TRACKER_HOST/PORT/USER/DB and REDIS_HOST/PORT/PASSWORD from the environment
-# (deploy/prod.env via the Makefile). Safe to run again: it only acts on what is missing.
+# (deploy/prod.env.example, or a local deploy/prod.env, via the Makefile). Safe to run again: it only acts on what is missing.
 set -euo pipefail
 
 PG_HOST=${TRACKER_HOST:-127.0.0.1}

@@ -6,9 +6,9 @@ the production tests start: every Rasa instance uses deploy/endpoints.prod.yml
 action server binds 127.0.0.1 with ACTION_WORKERS workers; nginx (config rendered
 from deploy/nginx.conf.template into the work folder) is the only thing exposed.
 
-Settings come from the environment, then deploy/prod.env (or another env file), then
-the caller's ``env``: later wins, so prod.env overrides the embedded defaults the
-Makefile exports from .env.example.
+Settings come from the environment, then the env file (a local deploy/prod.env, else
+deploy/prod.env.example), then the caller's ``env``: later wins, so the env file
+overrides the embedded defaults the Makefile exports from .env.example.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from bot.prod.nginx import nginx_command, render_config, write_config
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-PROD_ENV = ROOT / "deploy" / "prod.env"
+# A local deploy/prod.env (git-ignored: it may hold secrets) wins over the committed example.
+_LOCAL_ENV = ROOT / "deploy" / "prod.env"
+PROD_ENV = _LOCAL_ENV if _LOCAL_ENV.exists() else ROOT / "deploy" / "prod.env.example"
 ENDPOINTS = ROOT / "deploy" / "endpoints.prod.yml"
 DEFAULT_MODEL = ROOT / "models" / "cpp.tar.gz"
 PYTHON = Path(sys.executable)

@@ -13,7 +13,7 @@ retried when another process changed the key in between), so all instances share
 queue; a lock left without tickets is deleted in the same transaction; and a thread
 renews this process's tickets, waiting or being served, until their turn ends. Only the
 tickets of a process that died expire, so the lifetime just bounds how long a
-conversation waits for an instance that crashed mid-turn (deploy/prod.env: 10 s).
+conversation waits for an instance that crashed mid-turn (deploy/prod.env.example: 10 s).
 Redis calls are synchronous, as in Rasa's own store (one short round trip each).
 """
 

@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def stack_env() -> dict[str, str]:
-    """The production settings (deploy/prod.env) pointed at this test's own stores."""
+    """The production settings (deploy/prod.env.example) pointed at this test's own stores."""
     return {
         "TRACKER_DIALECT": "postgresql",
         "TRACKER_HOST": "127.0.0.1",
