@@ -1,58 +1,86 @@
 """The safety component's verdict and the intent the dialogue then sees.
 
-The trained ranking is written by hand here, so each case pins one rule of how the
-two layers combine; the spaCy pipeline (rule layer) is the real one.
+The crisis model is really trained here, on the project's NLU data, and the rule
+layer is the real spaCy pipeline. DIET's ranking is written by hand, so each case
+pins one rule of how the layers combine with what DIET picked.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety.component import SAFETY, SafetyClassifier
 
+ROOT = Path(__file__).resolve().parents[1]
+# A training example the trained layer learns and no rule names (letters "just in case").
+MODEL_ONLY = "i wrote letters to each of my kids today just in case"
+
 
 @pytest.fixture(scope="module")
-def component() -> SafetyClassifier:
-    return SafetyClassifier({**SafetyClassifier.get_default_config(), "model_threshold": 0.65})
+def spacy_model(nlp) -> SpacyModel:
+    return SpacyModel(model=nlp, model_name="cpp_en")
 
 
-def _parse(component, nlp, text: str, ranking: list[tuple[str, float]]) -> Message:
+@pytest.fixture(scope="module")
+def trained(spacy_model, tmp_path_factory) -> tuple[SafetyClassifier, LocalModelStorage, Resource]:
+    """The component trained as `rasa train` does, on data/nlu, into a model storage."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    resource = Resource("safety")
+    component = SafetyClassifier.create(
+        SafetyClassifier.get_default_config(), storage, resource, execution_context=None
+    )
+    component.train(load_data(str(ROOT / "data" / "nlu")), spacy_model)
+    return component, storage, resource
+
+
+@pytest.fixture(scope="module")
+def component(trained) -> SafetyClassifier:
+    return trained[0]
+
+
+def _parse(component, spacy_model, text: str, ranking: list[tuple[str, float]]) -> Message:
     ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
     message = Message(data={TEXT: text, INTENT: ranked[0], INTENT_RANKING_KEY: ranked})
-    component.process([message], SpacyModel(model=nlp, model_name="cpp_en"))
+    component.process([message], spacy_model)
     return message
 
 
-def test_a_sure_crisis_pick_is_a_crisis(component, nlp):
-    message = _parse(
-        component, nlp, "everything feels heavy today", [("self_harm", 0.9), ("greet", 0.1)]
-    )
+def test_the_trained_layer_catches_what_the_rules_miss(component, spacy_model):
+    message = _parse(component, spacy_model, MODEL_ONLY, [("caregiver_stress", 0.6)])
     assert message.get(INTENT) == {"name": "self_harm", "confidence": 1.0}
-    assert message.get(SAFETY)["category"] == "self_harm"
     assert message.get(SAFETY)["source"] == "model"
+    assert message.get(SAFETY)["model_confidence"] >= 0.775
+    assert message.get(INTENT_RANKING_KEY)[1] == {"name": "caregiver_stress", "confidence": 0.6}
 
 
-def test_an_unsure_crisis_pick_gives_way_to_a_clear_next_intent(component, nlp):
+def test_a_crisis_pick_by_diet_alone_gives_way_to_a_clear_next_intent(component, spacy_model):
     message = _parse(
         component,
-        nlp,
-        "she spits up after every feed",
+        spacy_model,
+        "she spits up after every feed, is that normal",
         [("medical_emergency", 0.55), ("medical_question", 0.52), ("greet", 0.01)],
     )
-    assert message.get(INTENT)["name"] == "medical_question"
     assert message.get(SAFETY)["category"] is None
-    assert message.get(SAFETY)["model_confidence"] == pytest.approx(0.55)
+    assert message.get(SAFETY)["model_confidence"] < 0.775
+    assert message.get(INTENT)["name"] == "medical_question"
     assert all(r["name"] != "medical_emergency" for r in message.get(INTENT_RANKING_KEY))
 
 
-def test_an_unsure_crisis_pick_with_no_clear_alternative_is_a_fallback(component, nlp):
+def test_a_crisis_pick_by_diet_alone_with_no_clear_alternative_is_a_fallback(
+    component, spacy_model
+):
     # Rasa's FallbackClassifier has already put nlu_fallback first (top pick under 0.5).
     message = _parse(
         component,
-        nlp,
+        spacy_model,
         "it has been a strange week",
         [("nlu_fallback", 0.5), ("domestic_violence", 0.45), ("faq", 0.3)],
     )
@@ -60,18 +88,60 @@ def test_an_unsure_crisis_pick_with_no_clear_alternative_is_a_fallback(component
     assert message.get(SAFETY)["category"] is None
 
 
-def test_the_rules_catch_what_the_model_is_unsure_of(component, nlp):
+def test_the_rules_catch_what_diet_is_unsure_of(component, spacy_model):
     message = _parse(
         component,
-        nlp,
+        spacy_model,
         "i want to kill myself tonight",
-        [("self_harm", 0.3), ("caregiver_stress", 0.25)],
+        [("caregiver_stress", 0.3), ("self_harm", 0.25)],
     )
     assert message.get(INTENT) == {"name": "self_harm", "confidence": 1.0}
-    assert message.get(SAFETY)["source"] == "rules"
+    assert message.get(SAFETY)["source"] in {"rules", "both"}
+    assert message.get(SAFETY)["evidence"]
 
 
-def test_ordinary_picks_are_left_alone(component, nlp):
-    message = _parse(component, nlp, "how much does it cost", [("faq", 0.97), ("greet", 0.01)])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much does it cost",
+        "this tantrum is killing me",
+        "i would never hurt him, i'm just exhausted",
+        "my son hits me when he's mad",
+    ],
+)
+def test_ordinary_messages_are_left_alone(component, spacy_model, text):
+    message = _parse(component, spacy_model, text, [("faq", 0.97), ("greet", 0.01)])
     assert message.get(INTENT) == {"name": "faq", "confidence": 0.97}
     assert message.get(SAFETY)["category"] is None
+
+
+def test_the_trained_layer_comes_back_from_the_model_storage(trained, spacy_model):
+    component, storage, resource = trained
+    loaded = SafetyClassifier.load(
+        SafetyClassifier.get_default_config(), storage, resource, execution_context=None
+    )
+    for text in (MODEL_ONLY, "how much does it cost"):
+        before = _parse(component, spacy_model, text, [("faq", 0.9)]).get(SAFETY)
+        after = _parse(loaded, spacy_model, text, [("faq", 0.9)]).get(SAFETY)
+        assert after == before
+
+
+def test_a_component_without_its_trained_layer_refuses_to_serve(spacy_model):
+    untrained = SafetyClassifier(SafetyClassifier.get_default_config())
+    with pytest.raises(RuntimeError, match="no trained crisis model"):
+        _parse(untrained, spacy_model, "hello", [("greet", 0.9)])
+
+
+def test_a_change_to_the_safety_code_changes_the_training_fingerprint(monkeypatch, tmp_path):
+    import bot.safety.component as module
+
+    config = SafetyClassifier.get_default_config()
+    before = SafetyClassifier.fingerprint_addon(config)
+    package = Path(module.__file__).resolve().parents[1]
+    for name in module.TRAINING_CODE:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((package / name).read_bytes())
+    monkeypatch.setattr(module, "__file__", str(tmp_path / "safety" / "component.py"))
+    assert SafetyClassifier.fingerprint_addon(config) == before
+    (tmp_path / "nlp" / "ngram_classifier.py").write_text("# changed\n")
+    assert SafetyClassifier.fingerprint_addon(config) != before

@@ -1,19 +1,21 @@
 """The safety layer inside Rasa's NLU pipeline.
 
-Runs after the trained classifiers on every message and combines two layers:
-the rule layer (bot.safety.detector) and the trained crisis intents. A message
-is a crisis if EITHER says so; the rules can never veto the model. On a crisis
-the intent becomes the category (confidence 1.0), so the crisis rules answer
-it from any point in the conversation. A crisis intent the model ranks first
-below ``model_threshold`` (and the rules did not confirm) is not a crisis: it is
-replaced by the next intent, or ``nlu_fallback`` when that one is unclear too,
-so what the dialogue does always matches the ``safety`` verdict. Every message
-gets a ``safety`` entry in its parse data: category, source and evidence, or
-the past-context mentions.
+Runs after the intent classifiers on every message and combines two layers: the
+rule layer (bot.safety.detector) and the trained crisis model (bot.safety.crisis_model),
+which learns from the crisis intents' examples. A message is a crisis if EITHER
+says so (the model at ``model_threshold`` or above); the rules can never veto the
+model. On a crisis the intent becomes the category (confidence 1.0), so the crisis
+rules answer it from any point in the conversation. When neither layer says crisis
+but DIET still ranked a crisis intent first, that pick is replaced by the next
+intent, or ``nlu_fallback`` when that one is unclear too, so what the dialogue does
+always matches the ``safety`` verdict. Every message gets a ``safety`` entry in its
+parse data: category, source and evidence, or the past-context mentions.
 """
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,31 +26,55 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlp.ngram_classifier import code_fingerprint
 from bot.safety import CATEGORIES
+from bot.safety.crisis_model import CrisisModel
 from bot.safety.detector import SafetyDetector
 
 SAFETY = "safety"
+# The code that decides what the trained layer learns, under bot/ (the Makefile's
+# TRAINING_CODE lists the same files).
+TRAINING_CODE = ("safety/__init__.py", "safety/component.py", "safety/crisis_model.py",
+                 "safety/detector.py", "safety/lexicon.py", "safety/normalize.py",
+                 "nlp/ngram_classifier.py")  # fmt: skip
+logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP"
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True, model_from="SpacyNLP"
 )
 class SafetyClassifier(GraphComponent, IntentClassifier):
     """Marks crisis messages with their category and evidence, from rules or the model."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # A crisis intent the trained classifier ranks first at or above this confidence
-        # counts even when the FallbackClassifier would have called the message unclear.
-        # Below it the pick is replaced by the next intent, or by "nlu_fallback" when that
-        # one is under fallback_threshold (the FallbackClassifier's threshold).
-        return {"model_threshold": 0.4, "fallback_threshold": 0.5}
+        # model_threshold: the crisis model's probability from which a message is a crisis
+        # even when the rules are silent (chosen on the dev set, README, Safety).
+        # fallback_threshold: the FallbackClassifier's; a demoted crisis pick becomes
+        # "nlu_fallback" when the next intent is under it. C: the model's regularisation.
+        return {"model_threshold": 0.775, "fallback_threshold": 0.5, "C": 10.0}
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        crisis_model: CrisisModel | None = None,
+    ) -> None:
+        self._config = config
         self._threshold = float(config["model_threshold"])
         self._fallback_threshold = float(config["fallback_threshold"])
+        self._model_storage = model_storage
+        self._resource = resource
+        self._crisis_model = crisis_model
         self._detector: SafetyDetector | None = None
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        """Rasa's cache sees data and config only: a change to the safety code retrains too."""
+        return code_fingerprint(Path(__file__).resolve().parents[1], TRAINING_CODE)
 
     @classmethod
     def create(
@@ -58,7 +84,37 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyClassifier:
-        return cls(config)
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SafetyClassifier:
+        # No silent rules-only mode: a model without its trained layer must not serve.
+        with model_storage.read_from(resource) as directory:
+            crisis_model = CrisisModel.load(directory)
+        return cls(config, model_storage, resource, crisis_model)
+
+    def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
+        """Fits the crisis model on every intent example (crisis intents against the rest)."""
+        detector = self._detector_for(model)
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        logger.info("Training the crisis model on %d examples", len(examples))
+        self._crisis_model = CrisisModel.fit(
+            [detector.lemma_text(m.get(TEXT)) for m in examples],
+            [m.get(INTENT) for m in examples],
+            c=float(self._config["C"]),
+        )
+        if self._model_storage is None or self._resource is None:
+            raise ValueError("train() needs the model storage Rasa passes to create()")
+        with self._model_storage.write_to(self._resource) as directory:
+            self._crisis_model.save(directory)
+        return self._resource
 
     def _detector_for(self, model: SpacyModel) -> SafetyDetector:
         if self._detector is None:
@@ -66,13 +122,16 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         return self._detector
 
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
+        if self._crisis_model is None:
+            raise RuntimeError("the safety component has no trained crisis model")
         detector = self._detector_for(model)
         for message in messages:
             text = message.get(TEXT)
             if not text:
                 continue
             found = detector.detect(text)
-            model_category, model_confidence = self._model_category(message)
+            model_confidence, likeliest = self._crisis_model.score(found.lemmas)
+            model_category = likeliest if model_confidence >= self._threshold else None
             category = found.category or model_category
             if found.category and model_category:
                 source = "both"
@@ -86,7 +145,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                 "model_confidence": model_confidence,
             }
             message.set(SAFETY, info, add_to_output=True)
-            if not category and model_confidence:
+            if not category and self._ranked_first_is_crisis(message):
                 self._demote(message)
             if category:
                 ranking = [
@@ -114,13 +173,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         message.set(INTENT, best, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [best, *ranking], add_to_output=True)
 
-    def _model_category(self, message: Message) -> tuple[str | None, float]:
+    @staticmethod
+    def _ranked_first_is_crisis(message: Message) -> bool:
         # The FallbackClassifier puts "nlu_fallback" first; the trained pick is the next one.
         ranking = [
             r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "nlu_fallback"
         ]
-        if not ranking or ranking[0].get("name") not in CATEGORIES:
-            return None, 0.0
-        top = ranking[0]
-        confidence = float(top.get("confidence", 0.0))
-        return (top["name"] if confidence >= self._threshold else None), confidence
+        return bool(ranking) and ranking[0].get("name") in CATEGORIES

@@ -18,6 +18,7 @@ from spacy.lookups import Table
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from bot.nlp.ngram_classifier import lemma_string
 from bot.safety.lexicon import CLASSES, RULES, Rule, pattern_words
 from bot.safety.normalize import Speller, dictionary_words, normalize
 
@@ -98,6 +99,7 @@ class SafetyResult:
     evidence: list[str] = field(default_factory=list)
     past: list[str] = field(default_factory=list)  # categories mentioned only as past context
     set_aside: list[tuple[str, str, str]] = field(default_factory=list)  # (category, text, why)
+    lemmas: str = ""  # the normalised message as lemmas: what the trained layer reads
 
     @property
     def is_crisis(self) -> bool:
@@ -162,9 +164,13 @@ class SafetyDetector:
             tokens.append(token)
         return tokens
 
+    def lemma_text(self, text: str) -> str:
+        """The message as the trained layer sees it: normalised, spell-fixed, lemmatised."""
+        return lemma_string(self.nlp(normalize(text, self.speller)))
+
     def detect(self, text: str) -> SafetyResult:
         doc = self.nlp(normalize(text, self.speller))
-        result = SafetyResult()
+        result = SafetyResult(lemmas=lemma_string(doc))
         found: set[str] = set()
         for match_id, start, end in self.matcher(doc):
             rule = self.rules[self.nlp.vocab.strings[match_id]]

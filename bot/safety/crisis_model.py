@@ -1,0 +1,58 @@
+"""The trained layer of safety detection: a linear crisis-vs-not classifier.
+
+Why not DIET's crisis intents: DIET's confidence on hard negatives swung by several
+points whenever unrelated training data changed (README, Safety), so a gate on it
+said nothing about the next training (bot/nlp/ngram_classifier.py). This one learns
+from the same examples as the crisis intents (every other intent is "not a crisis");
+a second one picks the category when the rules are silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from bot.nlp.ngram_classifier import load_pipeline, ngram_pipeline, save_pipeline
+from bot.safety import CATEGORIES
+
+DETECTOR_FILE, CATEGORY_FILE = "crisis_detector.skops", "crisis_category.skops"
+
+
+@dataclass
+class CrisisModel:
+    """P(crisis) for a message's lemmas, and the likeliest crisis category."""
+
+    detector: Pipeline
+    categorizer: Pipeline
+
+    @classmethod
+    def fit(cls, lemma_texts: Sequence[str], intents: Sequence[str], c: float) -> CrisisModel:
+        is_crisis = np.array([intent in CATEGORIES for intent in intents])
+        if is_crisis.all() or not is_crisis.any():
+            raise ValueError("the crisis model needs crisis and non-crisis examples")
+        texts = np.array(lemma_texts, dtype=object)
+        labels = np.array(intents, dtype=object)
+        # "balanced": a few hundred crisis examples against a few thousand others.
+        detector = ngram_pipeline(c, "balanced").fit(texts, is_crisis.astype(int))
+        categorizer = ngram_pipeline(c).fit(texts[is_crisis], labels[is_crisis])
+        return cls(detector, categorizer)
+
+    def score(self, lemma_text: str) -> tuple[float, str]:
+        """Probability that the message is a crisis, and which kind it would be."""
+        probability = float(self.detector.predict_proba([lemma_text])[0, 1])
+        category = str(self.categorizer.predict([lemma_text])[0])
+        return probability, category
+
+    def save(self, directory: Path) -> None:
+        save_pipeline(self.detector, directory / DETECTOR_FILE)
+        save_pipeline(self.categorizer, directory / CATEGORY_FILE)
+
+    @classmethod
+    def load(cls, directory: Path) -> CrisisModel:
+        return cls(
+            load_pipeline(directory / DETECTOR_FILE), load_pipeline(directory / CATEGORY_FILE)
+        )
