@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.api_auth import ALGORITHM, admin_token, jwt_secret
+from bot.api_auth import admin_token, jwt_secret
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -104,6 +104,7 @@ def run_servers(
     # The project's secret (RASA_JWT_SECRET or var/rasa-jwt.secret), so callers in
     # the test process that sign their own tokens (RasaTrigger) are accepted too.
     secret = jwt_secret()
+    full_env["RASA_JWT_SECRET"] = secret  # what bot.prod.rasa_run hands to Rasa
     procs: list[subprocess.Popen] = []
     try:
         if with_actions:
@@ -127,9 +128,12 @@ def run_servers(
             _wait_ok(f"http://127.0.0.1:{action_port}/health", proc, log, 120)
         log = workdir / "rasa.log"
         proc = subprocess.Popen(
+            # As the Procfile starts it: the wrapper reads the same secret (jwt_secret())
+            # and installs bot.rasa_patches.
             [
-                BIN / "rasa",
-                "run",
+                BIN / "python",
+                "-m",
+                "bot.prod.rasa_run",
                 "--enable-api",
                 "--interface",
                 "127.0.0.1",
@@ -141,10 +145,6 @@ def run_servers(
                 "endpoints.yml",
                 "--credentials",
                 str(credentials or "credentials.yml"),
-                "--jwt-secret",
-                secret,
-                "--jwt-method",
-                ALGORITHM,
             ],
             cwd=ROOT,
             env=full_env,
