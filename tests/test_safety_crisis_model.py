@@ -29,15 +29,16 @@ def model() -> CrisisModel:
 
 
 def test_crisis_messages_score_higher_than_ordinary_ones(model):
-    crisis, category = model.score("i want to kill myself")
-    ordinary, _ = model.score("how much is a session")
+    crisis = model.probability("i want to kill myself")
+    category = model.category("i want to kill myself")
+    ordinary = model.probability("how much is a session")
     assert crisis > 0.5 > ordinary
     assert category == "self_harm"
 
 
 def test_the_category_follows_the_words(model):
-    assert model.score("he hits me and i am scared to go home")[1] == "domestic_violence"
-    assert model.score("she is not breathing")[1] == "medical_emergency"
+    assert model.category("he hits me and i am scared to go home") == "domestic_violence"
+    assert model.category("she is not breathing") == "medical_emergency"
 
 
 def test_fitting_needs_both_kinds_of_example():
@@ -49,7 +50,8 @@ def test_a_saved_model_scores_the_same_after_loading(model, tmp_path):
     model.save(tmp_path)
     loaded = CrisisModel.load(tmp_path)
     for text in ("i want to die", "what is cpp", "he hit her again"):
-        assert loaded.score(text) == pytest.approx(model.score(text))
+        assert loaded.probability(text) == pytest.approx(model.probability(text))
+        assert loaded.category(text) == model.category(text)
 
 
 def test_a_file_holding_untrusted_types_is_refused(model, tmp_path):

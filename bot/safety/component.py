@@ -130,8 +130,12 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             if not text:
                 continue
             found = detector.detect(text)
-            model_confidence, likeliest = self._crisis_model.score(found.lemmas)
-            model_category = likeliest if model_confidence >= self._threshold else None
+            model_confidence = self._crisis_model.probability(found.lemmas)
+            model_category = (
+                self._crisis_model.category(found.lemmas)
+                if model_confidence >= self._threshold
+                else None
+            )
             category = found.category or model_category
             if found.category and model_category:
                 source = "both"

@@ -41,11 +41,13 @@ class CrisisModel:
         categorizer = ngram_pipeline(c).fit(texts[is_crisis], labels[is_crisis])
         return cls(detector, categorizer)
 
-    def score(self, lemma_text: str) -> tuple[float, str]:
-        """Probability that the message is a crisis, and which kind it would be."""
-        probability = float(self.detector.predict_proba([lemma_text])[0, 1])
-        category = str(self.categorizer.predict([lemma_text])[0])
-        return probability, category
+    def probability(self, lemma_text: str) -> float:
+        """Probability that the message is a crisis."""
+        return float(self.detector.predict_proba([lemma_text])[0, 1])
+
+    def category(self, lemma_text: str) -> str:
+        """Which kind of crisis it would be (asked only of messages judged a crisis)."""
+        return str(self.categorizer.predict([lemma_text])[0])
 
     def save(self, directory: Path) -> None:
         save_pipeline(self.detector, directory / DETECTOR_FILE)

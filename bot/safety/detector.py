@@ -164,12 +164,16 @@ class SafetyDetector:
             tokens.append(token)
         return tokens
 
+    def _read(self, text: str) -> Doc:
+        """The message as both layers read it: lower-cased, short forms expanded, spell-fixed."""
+        return self.nlp(normalize(text, self.speller))
+
     def lemma_text(self, text: str) -> str:
-        """The message as the trained layer sees it: normalised, spell-fixed, lemmatised."""
-        return lemma_string(self.nlp(normalize(text, self.speller)))
+        """The message as the trained layer sees it (``SafetyResult.lemmas`` for training)."""
+        return lemma_string(self._read(text))
 
     def detect(self, text: str) -> SafetyResult:
-        doc = self.nlp(normalize(text, self.speller))
+        doc = self._read(text)
         result = SafetyResult(lemmas=lemma_string(doc))
         found: set[str] = set()
         for match_id, start, end in self.matcher(doc):
