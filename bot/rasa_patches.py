@@ -1,11 +1,18 @@
-"""A speed fix for Rasa 3.6's custom-action calls, installed by ``bot.prod.rasa_run``.
+"""Two speed fixes for Rasa 3.6, installed by ``bot.prod.rasa_run`` before Rasa starts.
 
-After every call to the action server, ``RemoteAction._validate_action_result`` runs
-``jsonschema.validate(result, schema)``, which checks the schema itself against the
-JSON Schema meta-schema before it checks the result: about 23 ms of CPU per custom
-action with jsonschema 4.17, more than the rest of an FAQ turn's dialogue work. Here
-the validator is built once and checks only the result, with the same schema, the
-same ``ValidationError`` and the same message. Re-check it on any Rasa upgrade.
+1. After every call to the action server, ``RemoteAction._validate_action_result`` runs
+   ``jsonschema.validate(result, schema)``, which checks the schema itself against the
+   JSON Schema meta-schema before it checks the result: about 23 ms of CPU per custom
+   action with jsonschema 4.17, more than the rest of an FAQ turn's dialogue work. Here
+   the validator is built once and checks only the result, with the same schema, the
+   same ``ValidationError`` and the same message.
+2. Every event read back (a conversation loaded from the tracker store at each turn, the
+   events an action returns) is resolved by ``Event.resolve_by_type``, which walks the
+   whole ``Event`` class tree and checks each class with ``inspect.isabstract``, about
+   30 classes for each event. Here the name-to-class table is built once, in the same
+   order, and rebuilt when a name is missing (an event class imported later).
+
+Re-check both on any Rasa upgrade.
 """
 
 from __future__ import annotations
@@ -18,8 +25,11 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
 
 _original = RemoteAction._validate_action_result
+_original_resolve = Event.resolve_by_type
 
 
 @lru_cache(maxsize=1)
@@ -44,10 +54,34 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         raise e
 
 
+_event_classes: dict[str, type[Event]] = {}
+
+
+def _index_event_classes() -> None:
+    table: dict[str, type[Event]] = {}
+    for cls in all_subclasses(Event):
+        table.setdefault(cls.type_name, cls)  # the first match wins, as in Rasa's loop
+    _event_classes.clear()
+    _event_classes.update(table)
+
+
+def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    """``Event.resolve_by_type`` from a table instead of a walk of the class tree."""
+    if type_name not in _event_classes:
+        _index_event_classes()
+    if type_name in _event_classes:
+        return _event_classes[type_name]
+    return _original_resolve(type_name, default)  # "topic", the default, or its error
+
+
 def install() -> None:
     """Idempotent."""
     RemoteAction._validate_action_result = _validate_action_result
+    Event.resolve_by_type = staticmethod(_resolve_by_type)
 
 
 def installed() -> bool:
-    return RemoteAction._validate_action_result is _validate_action_result
+    return (
+        RemoteAction._validate_action_result is _validate_action_result
+        and Event.resolve_by_type is _resolve_by_type
+    )

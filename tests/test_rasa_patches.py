@@ -1,10 +1,12 @@
-"""The cached check of action-server responses behaves as Rasa's own check."""
+"""The patched Rasa internals behave as Rasa's own: action-response check, event lookup."""
 
 from __future__ import annotations
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered, deserialise_events
+from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_patches
@@ -46,3 +48,38 @@ def test_a_malformed_response_fails_as_in_rasa(action, result):
         rasa_patches._original(action, result)
     assert ours.value.message == rasas.value.message
     assert "Failed to validate Action server response" in ours.value.message
+
+
+@pytest.fixture
+def patched_events(monkeypatch) -> None:
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_patches._original_resolve))
+    rasa_patches.install()
+
+
+def test_event_names_resolve_to_the_classes_rasa_finds(patched_events):
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in names:
+        assert Event.resolve_by_type(name) is rasa_patches._original_resolve(name)
+
+
+def test_unknown_event_names_behave_as_in_rasa(patched_events):
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+
+
+def test_an_event_class_defined_later_is_found(patched_events):
+    assert Event.resolve_by_type("bot") is BotUttered  # the table is built
+
+    class LateEvent(SlotSet):
+        type_name = "late_event_for_the_test"
+
+    assert Event.resolve_by_type("late_event_for_the_test") is LateEvent
+
+
+def test_a_stored_conversation_reads_back_the_same(patched_events):
+    events = [UserUttered("hi", {"name": "greet"}), BotUttered("hello"), SlotSet("x", 1)]
+    read = deserialise_events([e.as_dict() for e in events])
+    assert read == events

@@ -13,11 +13,11 @@ import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.utils.spacy_utils import SpacyModel
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.component import SAFETY, SafetyClassifier
+from bot.safety.component import PAST_DANGER, SAFETY, SafetyClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
 # A training example the trained layer learns and no rule names (letters "just in case").
@@ -113,6 +113,31 @@ def test_ordinary_messages_are_left_alone(component, spacy_model, text):
     message = _parse(component, spacy_model, text, [("faq", 0.97), ("greet", 0.01)])
     assert message.get(INTENT) == {"name": "faq", "confidence": 0.97}
     assert message.get(SAFETY)["category"] is None
+
+
+def test_past_danger_as_context_is_an_entity_on_the_words_that_matched(component, spacy_model):
+    # The dialogue calls the FAQ follow-up (its gentle line) only for this entity.
+    text = "My son saw his father hit me last year, can CPP help him?"
+    message = _parse(component, spacy_model, text, [("faq", 0.97)])
+    assert message.get(SAFETY)["category"] is None
+    [entity] = [e for e in message.get(ENTITIES) if e["entity"] == PAST_DANGER]
+    assert entity["value"] == "domestic_violence"
+    assert text[entity["start"] : entity["end"]] == "hit me"
+
+
+def test_past_danger_in_words_the_normaliser_rewrote_spans_the_message(component, spacy_model):
+    text = "her dad used to chokd me when she was a baby, is cpp for her"  # read as "choke me"
+    message = _parse(component, spacy_model, text, [("faq", 0.97)])
+    [entity] = [e for e in message.get(ENTITIES) if e["entity"] == PAST_DANGER]
+    assert (entity["start"], entity["end"]) == (0, len(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["how much does it cost", "my son hits me when he's mad", "i want to kill myself"]
+)
+def test_no_past_danger_entity_for_other_messages(component, spacy_model, text):
+    message = _parse(component, spacy_model, text, [("faq", 0.97)])
+    assert all(e["entity"] != PAST_DANGER for e in message.get(ENTITIES) or [])
 
 
 def test_the_trained_layer_comes_back_from_the_model_storage(trained, spacy_model):

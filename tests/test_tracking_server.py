@@ -239,6 +239,10 @@ def test_an_outage_mid_conversation_keeps_nothing_in_memory(stack):
     assert_no_duplicates(sender)
 
 
+# An FAQ that names a child's age: its answer calls the follow-up action (age check).
+QUESTION_WITH_AGE = "is cpp right for my 4 year old son"
+
+
 def test_the_message_is_stored_before_the_bot_replies(stack):
     """The action server is stuck: the user's message is already in the database."""
     stack.db_up()
@@ -248,7 +252,7 @@ def test_the_message_is_stored_before_the_bot_replies(stack):
     stack.actions.release.clear()
     result: dict[str, httpx.Response] = {}
     worker = threading.Thread(
-        target=lambda: result.update(resp=stack.servers.say(sender, "what is cpp", timeout=180))
+        target=lambda: result.update(resp=stack.servers.say(sender, QUESTION_WITH_AGE, timeout=180))
     )
     calls_before = len(stack.actions.actions)
     worker.start()
@@ -258,7 +262,7 @@ def test_the_message_is_stored_before_the_bot_replies(stack):
             assert time.monotonic() < deadline, stack.actions.actions
             time.sleep(0.1)
         # Mid-turn: the bot has answered in memory and is waiting for its action.
-        assert user_texts(sender) == ["hello", "what is cpp"]
+        assert user_texts(sender) == ["hello", QUESTION_WITH_AGE]
         kinds_after_message = [k for k, _ in stored(sender)][-1]
         assert kinds_after_message == "user"  # the turn's replies are not saved yet
     finally:
@@ -266,7 +270,7 @@ def test_the_message_is_stored_before_the_bot_replies(stack):
         stack.actions.release.set()
         worker.join(180)
     assert "Child-Parent Psychotherapy" in texts(result["resp"]) or "CPP" in texts(result["resp"])
-    assert user_texts(sender) == ["hello", "what is cpp"]  # once, not again at the end
+    assert user_texts(sender) == ["hello", QUESTION_WITH_AGE]  # once, not again at the end
     assert [k for k, _ in stored(sender)].count("bot") >= 2
     assert_no_duplicates(sender)
 

@@ -9,6 +9,7 @@ without touching the PostgreSQL server that other tests share.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -190,6 +191,17 @@ def test_the_agent_keeps_a_strict_store_unwrapped(tmp_path):
         Agent(tracker_store=InMemoryTrackerStore(Domain.empty())).tracker_store,
         FailSafeTrackerStore,
     )
+
+
+async def test_a_sqlite_store_writes_in_wal_mode(tmp_path):
+    """Commits append to the write-ahead log, and the console can read meanwhile."""
+    store = StrictSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = await store.get_or_create_tracker("w", append_action_listen=False)
+    tracker.update(UserUttered("hello"))
+    await store.save(tracker)
+    # WAL is a property of the file: any other reader (the console) sees it too.
+    with sqlite3.connect(tmp_path / "t.db") as other:
+        assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 async def test_unreachable_sqlite_raises_and_alerts_without_fallback(tmp_path, caplog, clock):

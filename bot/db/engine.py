@@ -19,7 +19,8 @@ _engines: dict[str, Engine] = {}
 _makers: dict[str, sessionmaker] = {}
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def sqlite_pragmas(dbapi_conn, _record) -> None:
+    """Per-connection SQLite settings (a ``connect`` event listener; the tracker store's too)."""
     # WAL lets the action server and the console read while another process writes;
     # the busy timeout makes concurrent writers wait instead of failing at once.
     cursor = dbapi_conn.cursor()
@@ -35,7 +36,7 @@ def _create(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

@@ -9,7 +9,9 @@ rules answer it from any point in the conversation. When neither layer says cris
 but DIET still ranked a crisis intent first, that pick is replaced by the next
 intent, or ``nlu_fallback`` when that one is unclear too, so what the dialogue does
 always matches the ``safety`` verdict. Every message gets a ``safety`` entry in its
-parse data: category, source and evidence, or the past-context mentions.
+parse data: category, source and evidence, or the past-context mentions. A message
+that mentions danger only as past context also gets a ``past_danger`` entity, so the
+dialogue rules call the FAQ follow-up (its gentle line about help) only then.
 """
 
 from __future__ import annotations
@@ -24,16 +26,27 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.utils.spacy_utils import SpacyModel
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_RANKING_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.ngram_classifier import code_fingerprint
 from bot.safety import CATEGORIES
 from bot.safety.crisis_model import CrisisModel
-from bot.safety.detector import SafetyDetector
+from bot.safety.detector import SafetyDetector, SafetyResult
 
 SAFETY = "safety"
+PAST_DANGER = "past_danger"  # entity: danger mentioned as past context (domain.yml)
 # The code that decides what the trained layer learns, under bot/ (the Makefile's
 # TRAINING_CODE lists the same files).
 TRAINING_CODE = ("safety/__init__.py", "safety/component.py", "safety/crisis_model.py",
@@ -149,6 +162,9 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                 "model_confidence": model_confidence,
             }
             message.set(SAFETY, info, add_to_output=True)
+            if not category and found.past:
+                entities = [*(message.get(ENTITIES) or []), past_danger_entity(text, found)]
+                message.set(ENTITIES, entities, add_to_output=True)
             if not category and self._ranked_first_is_crisis(message):
                 self._demote(message)
             if category:
@@ -184,3 +200,22 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "nlu_fallback"
         ]
         return bool(ranking) and ranking[0].get("name") in CATEGORIES
+
+
+def past_danger_entity(text: str, found: SafetyResult) -> dict[str, Any]:
+    """The ``past_danger`` entity: the first past-context match, its category as value.
+
+    The rules matched a normalised copy of the text; where the matched words are not
+    in the original as typed ("can't" became "can not"), the entity spans the message.
+    """
+    category = found.past[0]
+    words = next(t for c, t, why in found.set_aside if c == category and why == "past")
+    start = text.lower().find(words)
+    start, end = (start, start + len(words)) if start >= 0 else (0, len(text))
+    return {
+        ENTITY_ATTRIBUTE_TYPE: PAST_DANGER,
+        ENTITY_ATTRIBUTE_VALUE: category,
+        ENTITY_ATTRIBUTE_START: start,
+        ENTITY_ATTRIBUTE_END: end,
+        EXTRACTOR: "SafetyClassifier",
+    }

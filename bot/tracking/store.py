@@ -43,6 +43,7 @@ from rasa.core.tracker_store import (
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.db.engine import sqlite_pragmas
 from bot.tracking import alerts
 from bot.tracking.unavailable import TrackerStoreUnavailable
 
@@ -64,6 +65,18 @@ def _engine_kwargs(url: Any) -> dict[str, Any]:
     if is_postgresql_url(url):
         kwargs.setdefault("connect_args", {})["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
     return kwargs
+
+
+def _create_engine(url: Any) -> sa.engine.Engine:
+    """The store's engine; a SQLite file gets the project database's settings (WAL).
+
+    With Rasa's default rollback journal every commit syncs the disk several times and
+    blocks readers (the staff console); in WAL mode a commit appends to one log file.
+    """
+    engine = sa.create_engine(url, **_engine_kwargs(url))
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", sqlite_pragmas)
+    return engine
 
 
 def _mark_stored(tracker: DialogueStateTracker | None, count: int | None = None) -> None:
@@ -102,7 +115,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             _blank_to_none(login_db),
             query,
         )
-        self.engine = sa.create_engine(url, **_engine_kwargs(url))
+        self.engine = _create_engine(url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._db = db
         self._login_db = _blank_to_none(login_db)
@@ -125,7 +138,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             return
         if self._login_db:
             self._create_database_and_update_engine(self._db, self.engine.url)
-            self.engine = sa.create_engine(self.engine.url, **_engine_kwargs(self.engine.url))
+            self.engine = _create_engine(self.engine.url)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
             self._login_db = None
         try:
