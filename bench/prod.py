@@ -43,6 +43,12 @@ def unavailable_reason() -> str | None:
         return "PostgreSQL does not answer on 127.0.0.1:5432 (run deploy/ensure-services.sh)"
     if not _answers(6379):
         return "Redis does not answer on 127.0.0.1:6379 (run deploy/ensure-services.sh)"
+    from bot.prod.nginx import nginx_binary
+
+    try:
+        nginx_binary()
+    except RuntimeError:
+        return "nginx is not installed (make services installs it)"
     return None
 
 

@@ -4,8 +4,8 @@ Rasa takes the secret only as ``--jwt-secret`` on its command line, where any us
 of the host can read it (``ps``). This wrapper reads it from the environment or the
 secret file (bot.api_auth) and hands it to Rasa's own command-line entry point in
 this process, so the visible command is ``python -m bot.prod.rasa_run ...`` alone.
-It also installs the project's fix to Rasa's action calls (bot.rasa_patches), so every
-Rasa server of the project (Procfile, production stack, tests, benchmark) has it.
+It also installs the project's speed fixes to Rasa (bot.rasa_patches), so every Rasa
+server of the project (Procfile, production stack, tests, benchmark) has them.
 
 Usage: ``python -m bot.prod.rasa_run <the arguments of rasa run>``.
 """
