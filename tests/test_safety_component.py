@@ -17,6 +17,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlp.faq_selector import FaqSelector
 from bot.safety.component import PAST_DANGER, SAFETY, SafetyClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,16 +158,19 @@ def test_a_component_without_its_trained_layer_refuses_to_serve(spacy_model):
         _parse(untrained, spacy_model, "hello", [("greet", 0.9)])
 
 
-def test_a_change_to_the_safety_code_changes_the_training_fingerprint(monkeypatch, tmp_path):
-    import bot.safety.component as module
+@pytest.mark.parametrize("component_class", [SafetyClassifier, FaqSelector])
+def test_a_change_to_the_training_code_changes_the_fingerprint(
+    component_class, monkeypatch, tmp_path
+):
+    import bot.nlp.ngram_classifier as module
 
-    config = SafetyClassifier.get_default_config()
-    before = SafetyClassifier.fingerprint_addon(config)
+    config = component_class.get_default_config()
+    before = component_class.fingerprint_addon(config)
     package = Path(module.__file__).resolve().parents[1]
-    for name in module.TRAINING_CODE:
+    for name in component_class.TRAINING_CODE:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes((package / name).read_bytes())
-    monkeypatch.setattr(module, "__file__", str(tmp_path / "safety" / "component.py"))
-    assert SafetyClassifier.fingerprint_addon(config) == before
+    monkeypatch.setattr(module, "__file__", str(tmp_path / "nlp" / "ngram_classifier.py"))
+    assert component_class.fingerprint_addon(config) == before
     (tmp_path / "nlp" / "ngram_classifier.py").write_text("# changed\n")
-    assert SafetyClassifier.fingerprint_addon(config) != before
+    assert component_class.fingerprint_addon(config) != before

@@ -11,10 +11,9 @@ and the staff console read it unchanged.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -38,7 +37,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.pipeline import Pipeline
 
 from bot.nlp.ngram_classifier import (
-    code_fingerprint,
+    LinearClassifierComponent,
     lemma_string,
     load_pipeline,
     ngram_pipeline,
@@ -46,13 +45,14 @@ from bot.nlp.ngram_classifier import (
 )
 
 PIPELINE_FILE, META_FILE = "faq_selector.skops", "faq_selector.json"
-TRAINING_CODE = ("nlp/faq_selector.py", "nlp/ngram_classifier.py")  # under bot/, as in Makefile
 RANKING_LENGTH = 10
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class FaqSelector(GraphComponent):
+class FaqSelector(LinearClassifierComponent):
     """Chooses among a retrieval intent's answers ("faq/cost", "faq/who_for", ...)."""
+
+    TRAINING_CODE = ("nlp/faq_selector.py", "nlp/ngram_classifier.py")
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -67,26 +67,10 @@ class FaqSelector(GraphComponent):
         responses: dict[str, list[dict]] | None = None,
         retrieval_intents: list[str] | None = None,
     ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._pipeline = pipeline
         self._responses = responses or {}
         self._retrieval_intents = retrieval_intents or []
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
-        return code_fingerprint(Path(__file__).resolve().parents[1], TRAINING_CODE)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FaqSelector:
-        return cls(config, model_storage, resource)
 
     @classmethod
     def load(
@@ -124,9 +108,7 @@ class FaqSelector(GraphComponent):
         prefix = f"utter_{self._intent}/"
         self._responses = {k: v for k, v in training_data.responses.items() if k.startswith(prefix)}
         self._retrieval_intents = sorted(training_data.retrieval_intents)
-        if self._model_storage is None or self._resource is None:
-            raise ValueError("train() needs the model storage Rasa passes to create()")
-        with self._model_storage.write_to(self._resource) as directory:
+        with self._storage_for_writing() as directory:
             save_pipeline(self._pipeline, directory / PIPELINE_FILE)
             meta = {"responses": self._responses, "retrieval_intents": self._retrieval_intents}
             (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")

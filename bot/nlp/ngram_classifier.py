@@ -9,8 +9,14 @@ seconds: the same data gives the same answers on every machine.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
@@ -62,3 +68,47 @@ def code_fingerprint(package_dir: Path, files: tuple[str, ...]) -> str:
     for name in files:
         digest.update((package_dir / name).read_bytes())
     return digest.hexdigest()
+
+
+class LinearClassifierComponent(GraphComponent):
+    """The Rasa graph-component plumbing both linear classifiers share.
+
+    A subclass names in ``TRAINING_CODE`` the files under bot/ its trained output depends
+    on (the Makefile's TRAINING_CODE lists the same), fits in ``train()`` and saves into
+    ``self._storage_for_writing()``.
+    """
+
+    TRAINING_CODE: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        """Rasa's cache sees data and config only: a change to this code retrains too."""
+        return code_fingerprint(Path(__file__).resolve().parents[1], cls.TRAINING_CODE)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearClassifierComponent:
+        return cls(config, model_storage, resource)
+
+    @contextmanager
+    def _storage_for_writing(self) -> Iterator[Path]:
+        """The folder ``train()`` saves into: this component's part of the model."""
+        if self._model_storage is None or self._resource is None:
+            raise ValueError("train() needs the model storage Rasa passes to create()")
+        with self._model_storage.write_to(self._resource) as directory:
+            yield directory

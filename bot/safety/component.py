@@ -17,10 +17,9 @@ dialogue rules call the FAQ follow-up (its gentle line about help) only then.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -40,26 +39,26 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.ngram_classifier import code_fingerprint
+from bot.nlp.ngram_classifier import LinearClassifierComponent
 from bot.safety import CATEGORIES
 from bot.safety.crisis_model import CrisisModel
 from bot.safety.detector import SafetyDetector, SafetyResult
 
 SAFETY = "safety"
 PAST_DANGER = "past_danger"  # entity: danger mentioned as past context (domain.yml)
-# The code that decides what the trained layer learns, under bot/ (the Makefile's
-# TRAINING_CODE lists the same files).
-TRAINING_CODE = ("safety/__init__.py", "safety/component.py", "safety/crisis_model.py",
-                 "safety/detector.py", "safety/lexicon.py", "safety/normalize.py",
-                 "nlp/ngram_classifier.py")  # fmt: skip
 logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True, model_from="SpacyNLP"
 )
-class SafetyClassifier(GraphComponent, IntentClassifier):
+class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
     """Marks crisis messages with their category and evidence, from rules or the model."""
+
+    # The code that decides what the trained layer learns.
+    TRAINING_CODE = ("safety/__init__.py", "safety/component.py", "safety/crisis_model.py",
+                     "safety/detector.py", "safety/lexicon.py", "safety/normalize.py",
+                     "nlp/ngram_classifier.py")  # fmt: skip
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -76,28 +75,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         resource: Resource | None = None,
         crisis_model: CrisisModel | None = None,
     ) -> None:
-        self._config = config
+        super().__init__(config, model_storage, resource)
         self._threshold = float(config["model_threshold"])
         self._fallback_threshold = float(config["fallback_threshold"])
-        self._model_storage = model_storage
-        self._resource = resource
         self._crisis_model = crisis_model
         self._detector: SafetyDetector | None = None
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
-        """Rasa's cache sees data and config only: a change to the safety code retrains too."""
-        return code_fingerprint(Path(__file__).resolve().parents[1], TRAINING_CODE)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyClassifier:
-        return cls(config, model_storage, resource)
 
     @classmethod
     def load(
@@ -123,9 +105,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             [m.get(INTENT) for m in examples],
             c=float(self._config["C"]),
         )
-        if self._model_storage is None or self._resource is None:
-            raise ValueError("train() needs the model storage Rasa passes to create()")
-        with self._model_storage.write_to(self._resource) as directory:
+        with self._storage_for_writing() as directory:
             self._crisis_model.save(directory)
         return self._resource
 
