@@ -25,6 +25,8 @@ from pathlib import Path
 
 import httpx
 
+from bot.prod.commands import action_server_command, rasa_run_options, rasa_server_command
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 # The payload bot.api_auth.admin_token() signs: an admin of Rasa's HTTP API.
@@ -189,21 +191,10 @@ def rasa_command(
     ``project_wrapper``: as the Procfile starts our bot, through bot.prod.rasa_run
     (which reads the secret from RASA_JWT_SECRET), when the project has it.
     """
-    args = [
-        "--enable-api",
-        "--interface",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--model",
-        str(model),
-        "--endpoints",
-        str(endpoints),
-        "--credentials",
-        str(credentials),
-    ]
+    options = {"port": port, "model": model, "endpoints": endpoints, "credentials": credentials}
     if project_wrapper and _has_rasa_wrapper():
-        return [str(BIN / "python"), "-m", "bot.prod.rasa_run", *args]
+        return rasa_server_command(BIN / "python", **options)
+    args = rasa_run_options(**options)
     return [str(BIN / "rasa"), "run", *args, "--jwt-secret", secret, "--jwt-method", "HS256"]
 
 
@@ -313,15 +304,7 @@ def our_bot(workdir: Path, model: Path, *, seed_weeks: int = 6) -> Iterator[Runn
         }
     )
     commands = {
-        "actions": [
-            str(BIN / "rasa"),
-            "run",
-            "actions",
-            "--actions",
-            "actions",
-            "--port",
-            str(action_port),
-        ],
+        "actions": action_server_command(BIN / "rasa", action_port),
         "rasa": rasa_command(
             model,
             rasa_port,

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from bot.api_auth import admin_token, jwt_secret
+from bot.prod.commands import action_server_command, rasa_server_command
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -110,15 +111,7 @@ def run_servers(
         if with_actions:
             log = workdir / "actions.log"
             proc = subprocess.Popen(
-                [
-                    BIN / "rasa",
-                    "run",
-                    "actions",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(action_port),
-                ],
+                action_server_command(BIN / "rasa", action_port),
                 cwd=ROOT,
                 env=full_env,
                 stdout=log.open("w"),
@@ -130,22 +123,13 @@ def run_servers(
         proc = subprocess.Popen(
             # As the Procfile starts it: the wrapper reads the same secret (jwt_secret())
             # and installs bot.rasa_patches.
-            [
+            rasa_server_command(
                 BIN / "python",
-                "-m",
-                "bot.prod.rasa_run",
-                "--enable-api",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(rasa_port),
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                str(credentials or "credentials.yml"),
-            ],
+                port=rasa_port,
+                model=MODEL,
+                endpoints="endpoints.yml",
+                credentials=credentials or "credentials.yml",
+            ),
             cwd=ROOT,
             env=full_env,
             stdout=log.open("w"),

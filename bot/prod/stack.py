@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from bot.api_auth import admin_token, jwt_secret
+from bot.prod.commands import action_server_command, rasa_server_command
 from bot.prod.envfile import read_env_file
 from bot.prod.nginx import nginx_command, render_config, write_config
 from bot.settings import Settings
@@ -195,15 +196,7 @@ def _services(
     services = {
         "actions": Service(
             "actions",
-            [
-                str(PYTHON.parent / "rasa"),
-                "run",
-                "actions",
-                "--actions",
-                "actions",
-                "--port",
-                str(action_port),
-            ],
+            action_server_command(PYTHON.parent / "rasa", action_port),
             # Rasa SDK 3.6 reads its own variable (rasa_sdk/constants.py), not SANIC_WORKERS.
             {**common, "ACTION_SERVER_SANIC_WORKERS": str(settings.action_workers)},
             log_dir / "actions.log",
@@ -213,22 +206,9 @@ def _services(
     for i, port in enumerate(ports):
         services[f"rasa-{i}"] = Service(
             f"rasa-{i}",
-            [
-                str(PYTHON),
-                "-m",
-                "bot.prod.rasa_run",
-                "--enable-api",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--model",
-                str(model),
-                "--endpoints",
-                str(ENDPOINTS),
-                "--credentials",
-                str(credentials),
-            ],
+            rasa_server_command(
+                PYTHON, port=port, model=model, endpoints=ENDPOINTS, credentials=credentials
+            ),
             # One process per instance: instances, not Sanic workers, are the unit.
             {**common, "SANIC_WORKERS": "1"},
             log_dir / f"rasa-{i}.log",
