@@ -169,14 +169,6 @@ def _stop(procs: dict[str, subprocess.Popen]) -> None:
             proc.wait()
 
 
-def _has_rasa_wrapper() -> bool:
-    try:
-        import bot.prod.rasa_run  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def rasa_command(
     model: Path,
     port: int,
@@ -189,10 +181,10 @@ def rasa_command(
     """`rasa run` with the HTTP API behind a JWT (issue 8).
 
     ``project_wrapper``: as the Procfile starts our bot, through bot.prod.rasa_run
-    (which reads the secret from RASA_JWT_SECRET), when the project has it.
+    (which reads the secret from RASA_JWT_SECRET).
     """
     options = {"port": port, "model": model, "endpoints": endpoints, "credentials": credentials}
-    if project_wrapper and _has_rasa_wrapper():
+    if project_wrapper:
         return rasa_server_command(BIN / "python", **options)
     args = rasa_run_options(**options)
     return [str(BIN / "rasa"), "run", *args, "--jwt-secret", secret, "--jwt-method", "HS256"]
