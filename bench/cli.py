@@ -18,6 +18,7 @@ from bench.scripts import OUR_PARSE_TEXTS, OUR_SCRIPTS, STARTER_PARSE_TEXTS, STA
 from bench.servers import ROOT, our_bot
 from bench.starter import create as create_starter
 from bench.starter import starter_bot
+from bot.settings import get_settings
 
 QUICK = {"levels": "1,2", "conversations": 4, "parse_repeat": 1, "seed_weeks": 2}
 
@@ -149,6 +150,8 @@ def main(
             "model": str(model),
             "starter_tracker": starter_tracker,
             "prod_concurrency": prod_concurrency,
+            # Our bot's Rasa worker processes, as bot.prod.rasa_run will start them.
+            "rasa_workers": int(os.environ.get("SANIC_WORKERS") or get_settings().rasa_workers),
         },
     }
     say = click.echo

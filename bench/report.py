@@ -108,7 +108,9 @@ def markdown(results: dict) -> str:
         "",
         f"Machine: {results['machine']['cpus']} CPUs, load average before the run "
         f"{results['machine']['load_before']}. Closed loop over the REST channel, no think "
-        f"time; {results['settings']['conversations']} conversations per level.",
+        f"time; {results['settings']['conversations']} conversations per level. Our Rasa "
+        f"server: {results['settings'].get('rasa_workers', 1)} worker process(es); "
+        "the starter bot: 1.",
         "",
         "Latency in ms as p50 / p95 / p99 per kind of turn; msgs/s = replies per second.",
     ]

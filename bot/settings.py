@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     tracker_port: int = 5432
     tracker_user: str = ""
     tracker_password: str = ""
+    # The embedded default's Rasa server: worker processes (bot.prod.rasa_run) and the
+    # SQLite file of their shared conversation locks (endpoints.yml).
+    rasa_workers: int = 2
+    lock_store_db: str = "var/locks.db"
     # Redis lock store of the production stack (deploy/endpoints.prod.yml).
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379

@@ -40,6 +40,7 @@ class Servers:
     tracker_db: Path
     log_dir: Path
     jwt_token: str = ""
+    rasa_pid: int = 0  # the Rasa server's main process (its Sanic workers are children)
 
     def api_headers(self) -> dict[str, str]:
         """The Authorization header Rasa's HTTP API (/conversations, /status) needs."""
@@ -100,6 +101,10 @@ def run_servers(
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "SANIC_HOST": "127.0.0.1",
         "RASA_TELEMETRY_ENABLED": "false",
+        "LOCK_STORE_DB": str(workdir / "locks.db"),
+        # One worker: half the start-up time and memory for the many test servers;
+        # tests/test_rasa_workers.py runs the embedded default's two (RASA_WORKERS).
+        "RASA_WORKERS": "1",
         **(env or {}),
     }
     # The project's secret (RASA_JWT_SECRET or var/rasa-jwt.secret), so callers in
@@ -145,6 +150,7 @@ def run_servers(
             tracker_db=tracker_db,
             log_dir=workdir,
             jwt_token=token,
+            rasa_pid=proc.pid,
         )
     finally:
         for proc in reversed(procs):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -83,3 +85,37 @@ def test_a_stored_conversation_reads_back_the_same(patched_events):
     events = [UserUttered("hi", {"name": "greet"}), BotUttered("hello"), SlotSet("x", 1)]
     read = deserialise_events([e.as_dict() for e in events])
     assert read == events
+
+
+async def test_the_model_is_warmed_up_as_soon_as_it_is_loaded(monkeypatch, tmp_path):
+    """The first parse (DIET's TensorFlow graph, seconds) runs at start, in each worker,
+    not on a caregiver's first message; nothing is stored by it."""
+    from rasa.core.agent import Agent
+    from rasa.core.utils import AvailableEndpoints
+
+    from tests.servers import MODEL
+
+    parsed: list[str] = []
+    parse = Agent.parse_message
+
+    async def recording_parse(self: Agent, text: str) -> dict:
+        parsed.append(text)
+        return await parse(self, text)
+
+    monkeypatch.setattr(Agent, "parse_message", recording_parse)
+    endpoints = AvailableEndpoints(
+        tracker_store=EndpointConfig(
+            type="bot.tracking.store.StrictSQLTrackerStore",
+            dialect="sqlite",
+            db=str(tmp_path / "t.db"),
+        )
+    )
+    app = SimpleNamespace(ctx=SimpleNamespace())
+    rasa_patches.install()
+
+    from rasa.core import run as rasa_run
+
+    agent = await rasa_run.load_agent_on_start(str(MODEL), endpoints, None, app, None)
+    assert app.ctx.agent is agent and agent.is_ready()
+    assert parsed == [rasa_patches.WARM_UP_TEXT]
+    assert list(await agent.tracker_store.keys()) == []

@@ -21,6 +21,11 @@ push to that output channel) and changes what it trusts:
 * ``history`` -> the conversation so far, from the tracker store
   (bot.channels.web_history), so the page can re-render it after a reload.
 
+With several Sanic workers (``RASA_WORKERS``) only websocket transport is offered:
+a long-poll's requests are separate connections that can reach different workers,
+which don't share socket.io sessions (the widget uses websockets only; the production
+proxy refuses long-polling for the same reason).
+
 When the conversation store is down (bot.tracking), a message gets the kind "try
 again" text (acknowledgement status "unavailable", and its id is forgotten so a
 re-send is handled) and ``history`` answers ``{"messages": [], "error": "unavailable"}``.
@@ -30,9 +35,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
@@ -46,6 +52,7 @@ from bot.channels.guard import TOO_LONG_REPLY, Checked, check_text, crisis_excer
 from bot.channels.web_history import transcript
 from bot.identity import sign, verify
 from bot.settings import get_settings
+from bot.tracking.agent_hooks import client_message_id
 from bot.tracking.unavailable import TrackerStoreUnavailable, try_again_text
 
 logger = logging.getLogger(__name__)
@@ -56,6 +63,14 @@ FAILURE_REPLY = (
     "Sorry, something went wrong on our side and I couldn't read your message. "
     "Please try again in a moment."
 )
+
+
+def engineio_transports(env: Mapping[str, str] = os.environ) -> list[str]:
+    """Websocket only when Rasa runs several worker processes (SANIC_WORKERS, set by
+    bot.prod.rasa_run before the channels are built)."""
+    if int(env.get("SANIC_WORKERS") or 1) > 1:
+        return ["websocket"]
+    return ["polling", "websocket"]
 
 
 def parse_origins(text: str) -> frozenset[str]:
@@ -144,6 +159,7 @@ class WebChatInput(SocketIOInput):
             cors_allowed_origins=lambda origin: self.origin_allowed(origin),
             # Room for a too-long message to get its reply, not for megabytes.
             max_http_buffer_size=max(64 * 1024, 16 * self.max_message_bytes),
+            transports=engineio_transports(),
         )
         hook = _AppBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # get_output_channel() uses it for reminders
@@ -187,11 +203,9 @@ class WebChatInput(SocketIOInput):
             data = data if isinstance(data, dict) else {}
             conversation = await conversation_of(sid, data)
             message_id = data.get("message_id")
-            if (
-                isinstance(message_id, str)
-                and 0 < len(message_id) <= MAX_MESSAGE_ID_CHARS
-                and self.recent_ids.seen(conversation, message_id)
-            ):
+            if not (isinstance(message_id, str) and 0 < len(message_id) <= MAX_MESSAGE_ID_CHARS):
+                message_id = None
+            elif self.recent_ids.seen(conversation, message_id):
                 return {"status": "duplicate"}
             text = data.get("message")
             if not isinstance(text, str):
@@ -203,8 +217,17 @@ class WebChatInput(SocketIOInput):
                 await output.send_text_message(conversation, checked.reply)
                 return {"status": "replied"}
             try:
+                # A named message is stored with its id, so a re-send that reaches
+                # another worker (or this one after a restart) is recognised there
+                # (bot.tracking.agent_hooks).
                 await on_new_message(
-                    UserMessage(checked.text, output, conversation, input_channel=self.name())
+                    UserMessage(
+                        checked.text,
+                        output,
+                        conversation,
+                        input_channel=self.name(),
+                        message_id=client_message_id(message_id) if message_id else None,
+                    )
                 )
             except TrackerStoreUnavailable:  # already alerted by the store
                 self.recent_ids.forget(conversation, message_id)  # a re-send must go through

@@ -5,16 +5,20 @@ of the host can read it (``ps``). This wrapper reads it from the environment or 
 secret file (bot.api_auth) and hands it to Rasa's own command-line entry point in
 this process, so the visible command is ``python -m bot.prod.rasa_run ...`` alone.
 It also installs the project's speed fixes to Rasa (bot.rasa_patches), so every Rasa
-server of the project (Procfile, production stack, tests, benchmark) has them.
+server of the project (Procfile, production stack, tests, benchmark) has them, and sets
+the number of Sanic worker processes (``worker_environment``).
 
 Usage: ``python -m bot.prod.rasa_run <the arguments of rasa run>``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 
 from bot.api_auth import ALGORITHM, jwt_secret
+from bot.settings import get_settings
 
 
 def rasa_argv(args: list[str], secret: str) -> list[str]:
@@ -22,10 +26,29 @@ def rasa_argv(args: list[str], secret: str) -> list[str]:
     return ["rasa", "run", *args, "--jwt-secret", secret, "--jwt-method", ALGORITHM]
 
 
+def worker_environment(env: Mapping[str, str], rasa_workers: int) -> dict[str, str]:
+    """The Sanic settings Rasa reads from the environment for ``rasa_workers`` processes.
+
+    ``SANIC_WORKERS`` already set wins (the production stack sets 1: there, instances
+    are the unit). Rasa allows more than one worker only with a shared lock store
+    (endpoints.yml has one). The workers accept connections from one shared socket, and
+    the first to wake takes every connection waiting; with keep-alive a client would
+    stay on that worker for good (a burst of 16 caregivers all landed on one worker,
+    the other idle). Closing each HTTP connection after its reply lets every request go
+    to whichever worker is free. A websocket (the web chat) stays one connection.
+    """
+    workers = env.get("SANIC_WORKERS") or str(max(1, rasa_workers))
+    extra = {"SANIC_WORKERS": workers}
+    if int(workers) > 1:
+        extra["SANIC_KEEP_ALIVE"] = env.get("SANIC_KEEP_ALIVE", "false")
+    return extra
+
+
 def main() -> None:
     from bot import rasa_patches
 
     rasa_patches.install()  # before Rasa builds its actions
+    os.environ.update(worker_environment(os.environ, get_settings().rasa_workers))
     sys.argv = rasa_argv(sys.argv[1:], jwt_secret())
     from rasa.__main__ import main as rasa_main
 

@@ -1,4 +1,4 @@
-"""Rasa's Redis lock store, made safe for several Rasa instances.
+"""Conversation ticket locks that several Rasa processes can share safely.
 
 Rasa 3.6's ``RedisLockStore`` changes a conversation's ticket lock by GET, change in
 Python, SET. Two instances doing that at the same moment overwrite each other's
@@ -8,13 +8,17 @@ fails with ``LockError``. Its tickets also expire ``TICKET_LOCK_LIFETIME`` after
 were issued, even while their message still waits in the queue, so the tail of a burst
 of messages fails; and a lock left with no tickets makes its waiters poll forever.
 
-Here every change is one Redis optimistic transaction (WATCH, read, MULTI, write, EXEC,
-retried when another process changed the key in between), so all instances share one
-queue; a lock left without tickets is deleted in the same transaction; and a thread
+``AtomicTicketLockStore`` fixes all of that above one primitive, ``_change``: read the
+lock, change it, write it back (or delete it when no tickets are left) as one atomic
+step of the shared store. All processes share one queue per conversation, and a thread
 renews this process's tickets, waiting or being served, until their turn ends. Only the
 tickets of a process that died expire, so the lifetime just bounds how long a
-conversation waits for an instance that crashed mid-turn (deploy/prod.env.example: 10 s).
-Redis calls are synchronous, as in Rasa's own store (one short round trip each).
+conversation waits for a process that crashed mid-turn (deploy/prod.env.example: 10 s).
+
+Two stores implement ``_change``: ``AtomicRedisLockStore`` here (a Redis optimistic
+transaction, for the production stack's instances) and ``SQLiteLockStore`` in
+bot/tracking/sqlite_lock_store.py (``BEGIN IMMEDIATE``, for the embedded default's
+Sanic workers). Their calls are synchronous, as in Rasa's own stores (one short step).
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import RedisError
 
@@ -38,16 +42,13 @@ T = TypeVar("T")
 Change = Callable[[TicketLock | None], T]
 
 
-class AtomicRedisLockStore(RedisLockStore):
-    """``type: bot.tracking.lock_store.AtomicRedisLockStore``, with RedisLockStore's keys."""
+class AtomicTicketLockStore(LockStore):
+    """Rasa's ticket-lock protocol over an atomic ``_change`` of the stored lock."""
 
-    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
-        # Rasa builds a custom lock store as cls(endpoint_config=...), where "url" is the
-        # host. An empty ${VAR} in the YAML arrives as "": treat it as not given, so the
-        # Redis defaults apply (no password, Rasa's key prefix, localhost).
-        if endpoint_config is not None:
-            kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
-        super().__init__(**{k: v for k, v in kwargs.items() if v not in (None, "")})
+    # What a failed store call raises: the renewal thread logs these and tries again.
+    store_errors: ClassVar[tuple[type[Exception], ...]] = ()
+
+    def __init__(self) -> None:
         # Our tickets (issued, not yet cleaned up) and their lifetimes, for the renewal
         # thread; the thread runs while there are any.
         self._lifetimes: dict[tuple[str, int], float] = {}
@@ -60,22 +61,19 @@ class AtomicRedisLockStore(RedisLockStore):
         ``change`` edits the lock in place (it gets None when there is none, unless
         ``create``); a lock left without tickets is deleted, so no one waits on it.
         """
-        key = self.key_prefix + conversation_id
+        raise NotImplementedError
 
-        def transaction(pipe: Any) -> T:
-            raw = pipe.get(key)
-            lock = TicketLock.from_dict(json.loads(raw)) if raw else None
-            if lock is None and create:
-                lock = TicketLock(conversation_id)
-            result = change(lock)
-            pipe.multi()
-            if lock is not None and lock.tickets:
-                pipe.set(key, lock.dumps())
-            elif raw is not None:
-                pipe.delete(key)
-            return result
-
-        return self.red.transaction(transaction, key, value_from_callable=True)
+    @staticmethod
+    def _apply(
+        conversation_id: str, raw: str | bytes | None, change: Change[T], create: bool
+    ) -> tuple[T, TicketLock | None]:
+        """``change`` applied to a stored lock (JSON or None): the result and the new lock
+        to store (None: delete it), shared by the stores' ``_change``."""
+        lock = TicketLock.from_dict(json.loads(raw)) if raw else None
+        if lock is None and create:
+            lock = TicketLock(conversation_id)
+        result = change(lock)
+        return result, (lock if lock is not None and lock.tickets else None)
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """A place in the conversation's queue, kept alive by the renewal thread."""
@@ -114,7 +112,7 @@ class AtomicRedisLockStore(RedisLockStore):
             for (conversation_id, ticket), lifetime in tickets:
                 try:
                     self._change(conversation_id, self._renewal(ticket, lifetime))
-                except RedisError as exc:  # the next round may work; the turn goes on
+                except self.store_errors as exc:  # the next round may work; the turn goes on
                     logger.warning("could not renew a conversation lock: %s", type(exc).__name__)
 
     @staticmethod
@@ -168,3 +166,35 @@ class AtomicRedisLockStore(RedisLockStore):
         with self._guard:
             self._lifetimes.pop((conversation_id, ticket_number), None)
         self.finish_serving(conversation_id, ticket_number)
+
+
+class AtomicRedisLockStore(AtomicTicketLockStore, RedisLockStore):
+    """``type: bot.tracking.lock_store.AtomicRedisLockStore``, with RedisLockStore's keys."""
+
+    store_errors = (RedisError,)
+
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
+        # Rasa builds a custom lock store as cls(endpoint_config=...), where "url" is the
+        # host. An empty ${VAR} in the YAML arrives as "": treat it as not given, so the
+        # Redis defaults apply (no password, Rasa's key prefix, localhost).
+        if endpoint_config is not None:
+            kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
+        RedisLockStore.__init__(self, **{k: v for k, v in kwargs.items() if v not in (None, "")})
+        AtomicTicketLockStore.__init__(self)
+
+    def _change(self, conversation_id: str, change: Change[T], create: bool = False) -> T:
+        """One Redis optimistic transaction (WATCH, read, MULTI, write, EXEC), retried by
+        redis-py when another process changed the key in between."""
+        key = self.key_prefix + conversation_id
+
+        def transaction(pipe: Any) -> T:
+            raw = pipe.get(key)
+            result, lock = self._apply(conversation_id, raw, change, create)
+            pipe.multi()
+            if lock is not None:
+                pipe.set(key, lock.dumps())
+            elif raw is not None:
+                pipe.delete(key)
+            return result
+
+        return self.red.transaction(transaction, key, value_from_callable=True)

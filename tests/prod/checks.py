@@ -1,4 +1,4 @@
-"""The no-silent-loss check shared by the failure tests.
+"""The no-silent-loss and turn-order checks shared by the failure and worker tests.
 
 A message answered with 200 was accepted: it must be in the tracker store exactly
 once, followed by the replies its caller received, with the turn finished. A message
@@ -9,6 +9,7 @@ it), but never twice.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from tests.prod.stored import duplicate_rows, read_events, split_turns
 from tests.prod.traffic import INTRO_START, Outcome
@@ -41,3 +42,19 @@ def loss_problems(tracker_url: str, sender: str, outcomes: list[Outcome]) -> lis
         if n > 0 and any(t.startswith(INTRO_START) for t in turn.bot_texts)
     ]
     return problems
+
+
+def order_problems(tracker_url: str, sender: str, outcomes: list[Outcome], tie: float) -> list[str]:
+    """Turns stored in another order than they were answered (the lock's queue order).
+
+    Answers that arrived within ``tie`` seconds of each other may be stored either way.
+    """
+    _, turns = split_turns(read_events(tracker_url, sender))
+    position = {turn.user_text: n for n, turn in enumerate(turns)}
+    answered = sorted((o for o in outcomes if o.text in position), key=lambda o: o.finished)
+    return [
+        f"{later.text!r} was stored before {earlier.text!r} but answered clearly after it"
+        for earlier, later in pairwise(answered)
+        if position[earlier.text] > position[later.text]
+        and later.finished - earlier.finished >= tie
+    ]

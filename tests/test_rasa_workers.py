@@ -1,0 +1,155 @@
+"""The embedded default's Rasa server with two Sanic worker processes (RASA_WORKERS=2).
+
+Real Rasa, real SQLite tracker store and lock file, as `make run` starts them. The
+workers share one port, so a caregiver's messages can land on either; the shared lock
+file must still let one turn of a conversation run at a time, and the web chat must
+work over a websocket, which stays on one worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+
+from tests.prod.checks import loss_problems, order_problems
+from tests.prod.traffic import QUESTIONS, send
+from tests.servers import Servers, run_servers
+
+pytestmark = pytest.mark.server
+
+ORIGIN = "http://clinic.test"
+MESSAGES = 20
+STAGGER = 0.05  # seconds between sends: a busy worker leaves the next one to the other
+TIE = 0.25
+
+
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory) -> Iterator[Servers]:
+    env = {"RASA_WORKERS": "2", "WEB_ALLOWED_ORIGINS": ORIGIN}
+    with run_servers(tmp_path_factory.mktemp("workers"), env=env) as servers:
+        yield servers
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The Sanic workers: the children of Rasa's main process (from /proc)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(c) for c in (task / "children").read_text().split()]
+    return sorted(children)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of one process (/proc/<pid>/stat, clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100
+
+
+def test_two_worker_processes_share_the_port(workers):
+    assert len(worker_pids(workers.rasa_pid)) == 2
+
+
+async def test_one_conversation_across_both_workers_keeps_whole_turns_in_order(workers):
+    pids = worker_pids(workers.rasa_pid)
+    before = {pid: cpu_seconds(pid) for pid in pids}
+    sender = f"workers-{uuid.uuid4().hex[:8]}"
+    texts = QUESTIONS[:MESSAGES]
+
+    async def staggered(client: httpx.AsyncClient, n: int, text: str):
+        await asyncio.sleep(n * STAGGER)
+        return await send(client, workers.rasa_url, sender, text)
+
+    async with httpx.AsyncClient() as client:
+        outcomes = await asyncio.gather(*(staggered(client, n, t) for n, t in enumerate(texts)))
+
+    # Both workers ran turns of this one conversation (a turn is tens of ms of CPU).
+    used = {pid: cpu_seconds(pid) - before[pid] for pid in pids}
+    assert all(seconds >= 0.1 for seconds in used.values()), used
+    failed = [o.describe() for o in outcomes if not (o.replied and o.texts)]
+    assert not failed, "messages not answered:\n" + "\n".join(failed)
+    tracker_url = f"sqlite:///{workers.tracker_db}"
+    assert not loss_problems(tracker_url, sender, outcomes)
+    assert not order_problems(tracker_url, sender, outcomes, TIE)
+
+
+async def test_web_chat_is_websocket_only_and_answers(workers):
+    polling = httpx.get(
+        f"{workers.rasa_url}/socket.io/?EIO=4&transport=polling",
+        headers={"Origin": ORIGIN},
+        timeout=10,
+    )
+    assert polling.status_code == 400  # a long-poll could reach the other worker
+
+    url = workers.rasa_url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
+    async with websockets.connect(url, origin=ORIGIN) as ws:
+        token = await _start(ws, {})
+        await ws.send('42["user_uttered",{"message":"what is cpp","message_id":"m-1"}]')
+        reply = await asyncio.wait_for(_next_event(ws, "bot_uttered"), timeout=60)
+    assert "Child-Parent Psychotherapy" in reply["text"]
+
+    # The widget re-sends an unacknowledged message after a reconnect, which may reach
+    # the other worker: it is not run again there (bot.tracking.agent_hooks).
+    for n in range(3):
+        async with websockets.connect(url, origin=ORIGIN) as ws:
+            assert await _start(ws, {"session_id": token}) == token
+            await ws.send('42["user_uttered",{"message":"what is cpp","message_id":"m-1"}]')
+            await ws.send(
+                f'42["user_uttered",{{"message":"how much does it cost","message_id":"c-{n}"}}]'
+            )
+            reply = await asyncio.wait_for(_next_event(ws, "bot_uttered"), timeout=60)
+            assert "Medicaid" in reply["text"] or "fee" in reply["text"].lower()
+    tracker = httpx.get(
+        f"{workers.rasa_url}/conversations/{_conversation(token)}/tracker",
+        headers=workers.api_headers(),
+        timeout=30,
+    ).json()
+    users = [e["text"] for e in tracker["events"] if e["event"] == "user"]
+    assert users == ["what is cpp"] + ["how much does it cost"] * 3
+
+
+async def _start(ws, data: dict) -> str:
+    """engine.io open, socket.io CONNECT, session_request: the session token."""
+    assert (await ws.recv()).startswith("0")
+    await ws.send("40")
+    assert (await ws.recv()).startswith("40")
+    await ws.send("42" + json.dumps(["session_request", data]))
+    return await asyncio.wait_for(_next_event(ws, "session_confirm"), timeout=30)
+
+
+def _conversation(token: str) -> str:
+    """The conversation id inside a session token ("<id>.<signature>", bot.identity)."""
+    return token.rpartition(".")[0]
+
+
+async def _next_event(ws, name: str) -> dict:
+    """The data of the next socket.io event ``name`` (answering engine.io pings)."""
+    while True:
+        packet = await ws.recv()
+        if packet == "2":
+            await ws.send("3")
+        elif packet.startswith("42"):
+            event, data = json.loads(packet[2:])[:2]
+            if event == name:
+                return data
+
+
+def test_worker_settings_as_rasa_reads_them():
+    from bot.channels.web import engineio_transports
+    from bot.prod.rasa_run import worker_environment
+
+    two = worker_environment({}, 2)
+    assert two == {"SANIC_WORKERS": "2", "SANIC_KEEP_ALIVE": "false"}
+    assert engineio_transports(two) == ["websocket"]
+    # One worker keeps keep-alive and long-polling, as Rasa has them.
+    one = worker_environment({}, 1)
+    assert one == {"SANIC_WORKERS": "1"}
+    assert engineio_transports(one) == ["polling", "websocket"]
+    # The production stack's SANIC_WORKERS=1 per instance wins over RASA_WORKERS.
+    assert worker_environment({"SANIC_WORKERS": "1"}, 2) == {"SANIC_WORKERS": "1"}
+    assert worker_environment({}, 0) == {"SANIC_WORKERS": "1"}
