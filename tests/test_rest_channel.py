@@ -91,6 +91,17 @@ def test_odd_input_gets_a_reply_and_the_bot_keeps_working(servers, message):
     assert any("CPP" in t for t in after), after
 
 
+@pytest.mark.parametrize("messages", [["yes", "no"], ["asdkjh qwe", "blorp"]])
+def test_a_message_no_rule_fits_still_gets_help_and_the_safety_line(servers, profile, messages):
+    """The dialogue's own fallback (action_default_fallback, when no rule fits the
+    conversation) says utter_default: never a silent turn."""
+    sender = _sender()
+    for message in messages:
+        texts = _texts(servers.say(sender, message))
+        assert texts and all(t.strip() for t in texts), message
+    assert profile.crisis.emergency.phone in " ".join(texts)
+
+
 @pytest.mark.parametrize(
     "body",
     [
