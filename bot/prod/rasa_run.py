@@ -27,21 +27,13 @@ def rasa_argv(args: list[str], secret: str) -> list[str]:
 
 
 def worker_environment(env: Mapping[str, str], rasa_workers: int) -> dict[str, str]:
-    """The Sanic settings Rasa reads from the environment for ``rasa_workers`` processes.
+    """``SANIC_WORKERS`` as Rasa reads it: ``rasa_workers`` processes.
 
-    ``SANIC_WORKERS`` already set wins (the production stack sets 1: there, instances
-    are the unit). Rasa allows more than one worker only with a shared lock store
-    (endpoints.yml has one). The workers accept connections from one shared socket, and
-    the first to wake takes every connection waiting; with keep-alive a client would
-    stay on that worker for good (a burst of 16 caregivers all landed on one worker,
-    the other idle). Closing each HTTP connection after its reply lets every request go
-    to whichever worker is free. A websocket (the web chat) stays one connection.
+    A value already set wins (the production stack sets 1: there, instances are the
+    unit). Rasa allows more than one worker only with a shared lock store (endpoints.yml
+    has one); the workers then accept on their own sockets (bot.prod.reuseport).
     """
-    workers = env.get("SANIC_WORKERS") or str(max(1, rasa_workers))
-    extra = {"SANIC_WORKERS": workers}
-    if int(workers) > 1:
-        extra["SANIC_KEEP_ALIVE"] = env.get("SANIC_KEEP_ALIVE", "false")
-    return extra
+    return {"SANIC_WORKERS": env.get("SANIC_WORKERS") or str(max(1, rasa_workers))}
 
 
 def main() -> None:
@@ -49,6 +41,10 @@ def main() -> None:
 
     rasa_patches.install()  # before Rasa builds its actions
     os.environ.update(worker_environment(os.environ, get_settings().rasa_workers))
+    if int(os.environ["SANIC_WORKERS"]) > 1:
+        from bot.prod import reuseport
+
+        reuseport.install()  # one accept queue per worker (see its docstring)
     sys.argv = rasa_argv(sys.argv[1:], jwt_secret())
     from rasa.__main__ import main as rasa_main
 
