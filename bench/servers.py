@@ -288,6 +288,7 @@ def our_bot(workdir: Path, model: Path, *, seed_weeks: int = 6) -> Iterator[Runn
             "TRACKER_DIALECT": "sqlite",
             "TRACKER_DB": str(workdir / "tracker.db"),
             "LOCK_STORE_DB": str(workdir / "locks.db"),
+            "WEB_RELAY_DB": str(workdir / "web-relay.db"),
             "DATABASE_URL": db_url,
             "ACTION_PORT": str(action_port),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",

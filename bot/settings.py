@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     web_allowed_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
     web_max_message_bytes: int = 4096
     web_socket_url: str = ""  # behind a proxy: the public URL of Rasa's socket.io
+    # How chat events reach sockets held by another Rasa worker or instance
+    # (bot.channels.web_relay): sqlite (a file, for one host), redis (REDIS_*), or off.
+    web_relay: str = "sqlite"
+    web_relay_db: str = "var/web-relay.db"
     # Rasa's SQL tracker store (endpoints.yml reads the same names); the console reads it.
     tracker_dialect: str = "sqlite"
     tracker_db: str = "var/tracker.db"

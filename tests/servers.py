@@ -102,6 +102,7 @@ def run_servers(
         "SANIC_HOST": "127.0.0.1",
         "RASA_TELEMETRY_ENABLED": "false",
         "LOCK_STORE_DB": str(workdir / "locks.db"),
+        "WEB_RELAY_DB": str(workdir / "web-relay.db"),
         # One worker: half the start-up time and memory for the many test servers;
         # tests/test_rasa_workers.py runs the embedded default's two (RASA_WORKERS).
         "RASA_WORKERS": "1",

@@ -206,6 +206,24 @@ class SocketChat:
             if match and json.loads(match.group(1))[0] == "session_confirm":
                 return json.loads(match.group(1))[1]
 
+    async def next_event(self, name: str) -> Any:
+        """The data of the next event ``name`` (collected already, or still to come
+        within REPLY_TIMEOUT: engine.io pings keep a socket busy, never silent)."""
+        for n, (event, data) in enumerate(self.events):
+            if event == name:
+                del self.events[n]
+                return data
+
+        async def wait() -> Any:
+            while True:
+                match = re.match(r"42(.*)", await self.packet(), re.S)
+                if match:
+                    event, *args = json.loads(match.group(1))
+                    if event == name:
+                        return args[0] if args else None
+
+        return await asyncio.wait_for(wait(), REPLY_TIMEOUT)
+
     async def close(self) -> None:
         await self.ws.close()
 
@@ -235,3 +253,37 @@ async def test_a_chat_session_works_through_the_proxy_and_across_instances(stack
     assert upstreams(stack)[-1] != served, "every reconnect went to the same instance"
     said = [m for m in history["messages"] if m.get("sender") == "user"]
     assert [m["text"] for m in said] == ["what is cpp"], history
+
+
+async def test_a_reminder_sent_through_one_instance_reaches_a_chat_on_the_other(stack):
+    """The reminder scheduler calls instance 0's API; the caregiver's chat socket may be
+    on instance 1. The reply is relayed through Redis (WEB_RELAY=redis,
+    bot.channels.web_relay), as is a reply to the same conversation in a second tab."""
+    first, second = stack.instance_urls
+    chat = await SocketChat.open(second)  # directly on instance 1, as nginx may place it
+    token = await chat.start()
+    conversation = token.rpartition(".")[0]
+    async with httpx.AsyncClient(timeout=REPLY_TIMEOUT) as client:
+        got = await client.post(
+            f"{first}/conversations/{conversation}/trigger_intent",
+            params={"output_channel": "socketio"},
+            json={"name": "EXTERNAL_reflection_reminder", "entities": {}},
+            headers=stack.api_headers(),
+        )
+    assert got.status_code == 200, got.text
+    reply = await chat.next_event("bot_uttered")
+    assert "reminder you asked for" in reply["text"], reply
+
+    # A second tab of the same conversation, on instance 0: its reply reaches both tabs.
+    tab = await SocketChat.open(first)
+    assert await tab.start(token) == token
+    assert await tab.emit("user_uttered", {"message": "what is cpp", "message_id": "t-1"}) == {
+        "status": "ok"
+    }
+    tab_texts = [data.get("text", "") for name, data in tab.events if name == "bot_uttered"]
+    assert tab_texts and any("Child-Parent Psychotherapy" in t for t in tab_texts), tab_texts
+    # The same replies, in order, on the first tab's instance.
+    chat_texts = [(await chat.next_event("bot_uttered")).get("text", "") for _ in tab_texts]
+    assert chat_texts == tab_texts
+    await tab.close()
+    await chat.close()

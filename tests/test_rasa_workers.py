@@ -1,14 +1,16 @@
 """The embedded default's Rasa server with two Sanic worker processes (RASA_WORKERS=2).
 
-Real Rasa, real SQLite tracker store and lock file, as `make run` starts them. The
-workers share one port, so a caregiver's messages can land on either; the shared lock
-file must still let one turn of a conversation run at a time, and the web chat must
-work over a websocket, which stays on one worker.
+Real Rasa, real SQLite tracker store, lock file and web relay, as `make run` starts
+them. The workers share one port, so a caregiver's messages can land on either; the
+shared lock file must still let one turn of a conversation run at a time, the web chat
+must work over a websocket, which stays on one worker, and a reminder sent through the
+other worker must still reach that websocket.
 """
 
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import os
 import time
@@ -80,6 +82,28 @@ def sockets_of(pid: int) -> set[str]:
     return inodes
 
 
+def worker_of_connection(pids: list[int], port: int, client_port: int) -> int:
+    """The worker that accepted the connection from 127.0.0.1:``client_port``.
+
+    The server side of the connection is the /proc/net/tcp row from ``port`` to
+    ``client_port``; the worker holding its inode among its open files accepted it.
+    """
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            if (
+                int(local.split(":")[1], 16) == port
+                and int(remote.split(":")[1], 16) == client_port
+            ):
+                owners = [pid for pid in pids if inode in sockets_of(pid)]
+                if inode != "0" and owners:
+                    return owners[0]
+        time.sleep(0.05)  # not accepted yet
+    raise AssertionError(f"no worker accepted the connection from port {client_port}")
+
+
 def test_two_workers_each_accept_on_their_own_socket_of_the_port(workers):
     """One shared socket lets the worker that waited last take every new connection
     (measured: one worker ran a whole benchmark level, the other none); each worker
@@ -149,6 +173,47 @@ async def test_web_chat_is_websocket_only_and_answers(workers):
     ).json()
     users = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     assert users == ["what is cpp"] + ["how much does it cost"] * 3
+
+
+async def test_a_reminder_reaches_a_chat_open_on_the_other_worker(workers):
+    """The scheduler's trigger_intent call may reach either worker; the chat's socket is
+    on one of them. The reminder reaches the socket through the web relay
+    (bot.channels.web_relay), from the other worker as from its own."""
+    pids = worker_pids(workers.rasa_pid)
+    port = int(workers.rasa_url.rsplit(":", 1)[1])
+    url = workers.rasa_url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
+    async with websockets.connect(url, origin=ORIGIN) as ws:
+        conversation = _conversation(await _start(ws, {}))
+        chat_worker = worker_of_connection(pids, port, ws.local_address[1])
+        other = next(pid for pid in pids if pid != chat_worker)
+        for target in (other, chat_worker):
+            status = await asyncio.to_thread(_trigger_reminder_on, target, workers, conversation)
+            assert status == 200
+            reply = await asyncio.wait_for(_next_event(ws, "bot_uttered"), timeout=30)
+            assert "reminder you asked for" in reply["text"], (target, reply)
+
+
+def _trigger_reminder_on(worker: int, workers: Servers, conversation: str) -> int:
+    """POST trigger_intent (as the reminder scheduler does) on a connection ``worker``
+    accepted: new connections until the kernel hands one to that worker."""
+    pids = worker_pids(workers.rasa_pid)
+    port = int(workers.rasa_url.rsplit(":", 1)[1])
+    for _ in range(100):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.connect()
+        if worker_of_connection(pids, port, conn.sock.getsockname()[1]) != worker:
+            conn.close()
+            continue
+        conn.request(
+            "POST",
+            f"/conversations/{conversation}/trigger_intent?output_channel=socketio",
+            body=json.dumps({"name": "EXTERNAL_reflection_reminder", "entities": {}}),
+            headers={**workers.api_headers(), "Content-Type": "application/json"},
+        )
+        status = conn.getresponse().status
+        conn.close()
+        return status
+    raise AssertionError(f"100 connections and none reached worker {worker}")
 
 
 async def _start(ws, data: dict) -> str:

@@ -24,7 +24,8 @@ push to that output channel) and changes what it trusts:
 With several Sanic workers (``RASA_WORKERS``) only websocket transport is offered:
 a long-poll's requests are separate connections that can reach different workers,
 which don't share socket.io sessions (the widget uses websockets only; the production
-proxy refuses long-polling for the same reason).
+proxy refuses long-polling for the same reason), and events for a conversation are
+relayed to the sockets of the other processes (``WEB_RELAY``, bot.channels.web_relay).
 
 When the conversation store is down (bot.tracking), a message gets the kind "try
 again" text (acknowledgement status "unavailable", and its id is forgotten so a
@@ -50,6 +51,7 @@ from socketio import AsyncServer
 
 from bot.channels.guard import TOO_LONG_REPLY, Checked, check_text, crisis_excerpt
 from bot.channels.web_history import transcript
+from bot.channels.web_relay import client_manager
 from bot.identity import sign, verify
 from bot.settings import get_settings
 from bot.tracking.agent_hooks import client_message_id
@@ -160,6 +162,9 @@ class WebChatInput(SocketIOInput):
             # Room for a too-long message to get its reply, not for megabytes.
             max_http_buffer_size=max(64 * 1024, 16 * self.max_message_bytes),
             transports=engineio_transports(),
+            # Events reach sockets held by the other workers or instances (a reminder,
+            # a second tab): bot.channels.web_relay.
+            client_manager=client_manager(get_settings()),
         )
         hook = _AppBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # get_output_channel() uses it for reminders
