@@ -28,7 +28,6 @@ import asyncio
 import logging
 import os
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -39,6 +38,7 @@ from socketio import AsyncManager, AsyncRedisManager
 from socketio.async_pubsub_manager import AsyncPubSubManager
 
 from bot.settings import Settings
+from bot.sqlite_local import LocalConnections
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class SQLiteRelayManager(RelayMixin, AsyncPubSubManager):
     def __init__(self, path: str | Path, channel: str = "web-relay") -> None:
         super().__init__(channel=channel)
         self.path = Path(path)
-        self._local = threading.local()
+        self._connections = LocalConnections(self.path, schema=SCHEMA)
         self._published = 0
         self._joined: dict[tuple[str, str], dict[str, float]] = {}  # (namespace, sid)
 
@@ -150,16 +150,7 @@ class SQLiteRelayManager(RelayMixin, AsyncPubSubManager):
         await super()._handle_emit(message)
 
     def _connect(self) -> sqlite3.Connection:
-        """This thread's connection, opened in this process (never one from before fork)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None or self._local.pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")  # rows live seconds
-            conn.execute(SCHEMA)
-            self._local.conn, self._local.pid = conn, os.getpid()
-        return conn
+        return self._connections.get()
 
     def _insert(self, body: str, prune: bool) -> None:
         conn = self._connect()

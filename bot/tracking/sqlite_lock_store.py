@@ -10,20 +10,19 @@ bot/tracking/lock_store.py, has the protocol, the ticket renewal and the reasons
 
 Plain ``sqlite3``, not SQLAlchemy: one table, a few statements per turn on the hot path,
 and ``BEGIN IMMEDIATE`` is SQLite's own. A connection per thread (Rasa's event loop and
-the renewal thread) and per process: a connection inherited over ``fork`` is never used.
+the renewal thread) and per process (bot.sqlite_local).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import threading
 from pathlib import Path
 
 from rasa.core.lock import TicketLock
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.sqlite_local import LocalConnections
 from bot.tracking.lock_store import AtomicTicketLockStore, Change, T
 
 SCHEMA = (
@@ -47,21 +46,11 @@ class SQLiteLockStore(AtomicTicketLockStore):
         if not db:
             raise ValueError("SQLiteLockStore needs a database file (db: in endpoints.yml)")
         self.path = Path(db)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._connect().execute(SCHEMA)
+        self._connections = LocalConnections(self.path, schema=SCHEMA, timeout=BUSY_TIMEOUT_SECONDS)
+        self._connect()  # the table exists before the first turn
 
     def _connect(self) -> sqlite3.Connection:
-        """This thread's connection, opened in this process."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None or self._local.pid != os.getpid():
-            # isolation_level=None: no implicit transactions, we say BEGIN ourselves.
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            # A lock row lives seconds: losing the last commits in a power cut is harmless.
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn, self._local.pid = conn, os.getpid()
-        return conn
+        return self._connections.get()
 
     def _change(self, conversation_id: str, change: Change[T], create: bool = False) -> T:
         """One ``BEGIN IMMEDIATE`` transaction: other processes wait (busy timeout)."""
