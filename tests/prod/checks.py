@@ -35,12 +35,18 @@ def loss_problems(tracker_url: str, sender: str, outcomes: list[Outcome]) -> lis
             problems.append(f"{outcome.describe()}: stored replies differ from the ones sent")
         elif not turn.finished:
             problems.append(f"{outcome.describe()}: stored turn does not end with action_listen")
-    problems += [
-        f"{sender}: turn {n} ({turn.user_text!r}) repeats the first-message intro "
-        "(the bot answered from an empty conversation)"
-        for n, turn in enumerate(turns)
-        if n > 0 and any(t.startswith(INTRO_START) for t in turn.bot_texts)
-    ]
+    # The intro comes with the first reply the caregiver gets. That is turn 0's, unless
+    # turn 0 died with its instance (stored, never answered: an error status), and then
+    # turn 1's. A second intro means the bot answered as if the conversation were empty.
+    introduced = False
+    for n, turn in enumerate(turns):
+        intro = any(t.startswith(INTRO_START) for t in turn.bot_texts)
+        if intro and introduced:
+            problems.append(
+                f"{sender}: turn {n} ({turn.user_text!r}) repeats the first-message intro "
+                "(the bot answered from an empty conversation)"
+            )
+        introduced = introduced or intro
     return problems
 
 
