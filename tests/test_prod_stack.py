@@ -201,10 +201,7 @@ class SocketChat:
 
     async def start(self, token: str | None = None) -> str:
         await self.ws.send(f"42{json.dumps(['session_request', {'session_id': token}])}")
-        while True:
-            match = re.match(r"42(.*)", await self.packet(), re.S)
-            if match and json.loads(match.group(1))[0] == "session_confirm":
-                return json.loads(match.group(1))[1]
+        return await self.next_event("session_confirm")
 
     async def next_event(self, name: str) -> Any:
         """The data of the next event ``name`` (collected already, or still to come

@@ -62,15 +62,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / 100
 
 
-def listening_sockets(port: int) -> set[str]:
-    """Inodes of the sockets listening on 127.0.0.1:``port`` (/proc/net/tcp)."""
-    inodes = set()
+def tcp_sockets() -> Iterator[tuple[int, int, str, str]]:
+    """(local port, remote port, state, inode) of each IPv4 TCP socket (/proc/net/tcp)."""
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
-        local, state, inode = fields[1], fields[3], fields[9]
-        if state == "0A" and int(local.split(":")[1], 16) == port:
-            inodes.add(inode)
-    return inodes
+        local, remote = (int(f.split(":")[1], 16) for f in fields[1:3])
+        yield local, remote, fields[3], fields[9]
+
+
+def listening_sockets(port: int) -> set[str]:
+    """Inodes of the sockets listening on 127.0.0.1:``port``."""
+    return {inode for local, _, state, inode in tcp_sockets() if state == "0A" and local == port}
 
 
 def sockets_of(pid: int) -> set[str]:
@@ -85,20 +87,15 @@ def sockets_of(pid: int) -> set[str]:
 def worker_of_connection(pids: list[int], port: int, client_port: int) -> int:
     """The worker that accepted the connection from 127.0.0.1:``client_port``.
 
-    The server side of the connection is the /proc/net/tcp row from ``port`` to
-    ``client_port``; the worker holding its inode among its open files accepted it.
+    The server side of the connection is the socket from ``port`` to ``client_port``;
+    the worker holding its inode among its open files accepted it.
     """
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-            fields = line.split()
-            local, remote, inode = fields[1], fields[2], fields[9]
-            if (
-                int(local.split(":")[1], 16) == port
-                and int(remote.split(":")[1], 16) == client_port
-            ):
+        for local, remote, _, inode in tcp_sockets():
+            if (local, remote) == (port, client_port) and inode != "0":
                 owners = [pid for pid in pids if inode in sockets_of(pid)]
-                if inode != "0" and owners:
+                if owners:
                     return owners[0]
         time.sleep(0.05)  # not accepted yet
     raise AssertionError(f"no worker accepted the connection from port {client_port}")
@@ -187,17 +184,19 @@ async def test_a_reminder_reaches_a_chat_open_on_the_other_worker(workers):
         chat_worker = worker_of_connection(pids, port, ws.local_address[1])
         other = next(pid for pid in pids if pid != chat_worker)
         for target in (other, chat_worker):
-            status = await asyncio.to_thread(_trigger_reminder_on, target, workers, conversation)
+            status = await asyncio.to_thread(
+                _trigger_reminder_on, target, pids, port, workers, conversation
+            )
             assert status == 200
             reply = await asyncio.wait_for(_next_event(ws, "bot_uttered"), timeout=30)
             assert "reminder you asked for" in reply["text"], (target, reply)
 
 
-def _trigger_reminder_on(worker: int, workers: Servers, conversation: str) -> int:
+def _trigger_reminder_on(
+    worker: int, pids: list[int], port: int, workers: Servers, conversation: str
+) -> int:
     """POST trigger_intent (as the reminder scheduler does) on a connection ``worker``
     accepted: new connections until the kernel hands one to that worker."""
-    pids = worker_pids(workers.rasa_pid)
-    port = int(workers.rasa_url.rsplit(":", 1)[1])
     for _ in range(100):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.connect()
