@@ -12,7 +12,8 @@ from bot.nlp.ages import age_in_months
 
 
 class ActionFaqFollowup(Action):
-    """After an FAQ answer: a kind word if the child is outside the clinic's ages, and one
+    """After an FAQ answer (or before a booking): the answer to a second FAQ question in
+    the same message, a kind word if the child is outside the clinic's ages, and one
     gentle line about help if the caregiver mentioned danger as something in the past.
 
     Silent otherwise, so it can follow every FAQ answer.
@@ -25,6 +26,9 @@ class ActionFaqFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         message = tracker.latest_message
+        second = second_faq_answer(message)
+        if second:
+            dispatcher.utter_message(response=second)
         profile = get_profile()
         for entity in message.get("entities", []):
             if entity.get("entity") != "CHILD_AGE":
@@ -38,6 +42,21 @@ class ActionFaqFollowup(Action):
         if (message.get("safety") or {}).get("past"):
             dispatcher.utter_message(response="utter_safety_gentle_line")
         return []
+
+
+def second_faq_answer(message: dict) -> str | None:
+    """The response for a second FAQ question asked in the same message, if any.
+
+    The classifier marks it with an ``also_asked`` entity (bot/nlp/intent_topic.py);
+    only FAQ topics are answered here, never the one already answered.
+    """
+    answered = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    for entity in message.get("entities", []):
+        value = str(entity.get("value", ""))
+        is_faq = entity.get("entity") == "also_asked" and value.startswith("faq/")
+        if is_faq and value != answered.get("intent_response_key"):
+            return f"utter_{value}"
+    return None
 
 
 def describe_age(months: float) -> str:

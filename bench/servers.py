@@ -295,6 +295,9 @@ def our_bot(workdir: Path, model: Path, *, seed_weeks: int = 6) -> Iterator[Runn
             "SANIC_HOST": "127.0.0.1",
             "IDENTITY_KEY_FILE": str(workdir / "identity.key"),
             "RASA_JWT_SECRET": secret,
+            # The benchmark's caregivers repeat a few scripted texts; real ones rarely
+            # send the same words twice. So every message is encoded (README, Benchmark).
+            "ENCODER_CACHE_SIZE": os.environ.get("BENCH_ENCODER_CACHE_SIZE", "0"),
         }
     )
     commands = {

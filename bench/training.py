@@ -10,6 +10,7 @@ instead (named as a record, with its date and commit).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 import time
@@ -60,7 +61,13 @@ def measure(out_dir: Path) -> dict:
                     "--force",
                 ],
                 cwd=ROOT,
-                env=base_env({"RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}),
+                env=base_env(
+                    {
+                        "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache"),
+                        # As the Makefile trains: the encoder on every core.
+                        "ENCODER_THREADS": str(os.cpu_count() or 1),
+                    }
+                ),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 check=False,

@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     action_endpoint_url: str = "http://127.0.0.1:5055/webhook"
     spacy_model_dir: Path = Path("build/spacy/cpp_en")
+    # Threads of the sentence encoder (bot.nlp.encoder) in each process. One: with a Rasa
+    # worker per core, more threads only fight over the same cores (README, Benchmark).
+    encoder_threads: int = 1
+    encoder_cache_size: int = 4096  # texts whose vectors are kept (0: encode every time)
     database_url: str = "sqlite:///var/app.db"
     safety_alert_webhook_url: str = ""
     # Keyed hash of caregivers' channel identities (bot.identity). Empty: a random key

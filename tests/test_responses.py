@@ -38,6 +38,7 @@ FAQ_KEYS = [
     "something_wrong",
     "privacy",
     "contact",
+    "location",
     "languages",
 ]
 SMS_LIMIT = 480

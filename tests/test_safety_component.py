@@ -17,7 +17,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp.faq_selector import FaqSelector
+from bot.nlp.intent_topic import IntentTopicClassifier
 from bot.safety.component import PAST_DANGER, SAFETY, SafetyClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +158,7 @@ def test_a_component_without_its_trained_layer_refuses_to_serve(spacy_model):
         _parse(untrained, spacy_model, "hello", [("greet", 0.9)])
 
 
-@pytest.mark.parametrize("component_class", [SafetyClassifier, FaqSelector])
+@pytest.mark.parametrize("component_class", [SafetyClassifier, IntentTopicClassifier])
 def test_a_change_to_the_training_code_changes_the_fingerprint(
     component_class, monkeypatch, tmp_path
 ):

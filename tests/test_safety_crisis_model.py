@@ -60,3 +60,13 @@ def test_a_file_holding_untrusted_types_is_refused(model, tmp_path):
     sio.dump({"payload": pytest.approx}, tmp_path / DETECTOR_FILE)
     with pytest.raises(ValueError, match="not trusted"):
         CrisisModel.load(tmp_path)
+
+
+def test_the_fast_scores_equal_the_pipelines(model):
+    texts = ["i want to die", "my son bite me", "what be the cost", "he hit my mom"]
+    for text in texts:
+        assert model.probability(text) == pytest.approx(
+            model.detector.predict_proba([text])[0, 1], abs=1e-9
+        )
+    crises = ["i want to die", "he hit my mom", "she be not breathe"]
+    assert [model.category(t) for t in crises] == list(model.categorizer.predict(crises))

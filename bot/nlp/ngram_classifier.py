@@ -19,27 +19,31 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
-from spacy.tokens import Doc
+from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline, make_union
+from spacy.tokens import Doc, Span
 
 # What a saved pipeline may contain beyond skops' defaults: TfidfVectorizer keeps its
 # idf weights as a sparse matrix. Anything else in the file refuses to load.
 TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
 
 
-def lemma_string(doc: Doc) -> str:
-    """What the classifiers read: the message's lower-cased lemmas."""
+def lemma_string(doc: Doc | Span) -> str:
+    """What the classifiers read: the message's (or one part's) lower-cased lemmas."""
     return " ".join(token.lemma_.lower() for token in doc if not token.is_space)
 
 
-def ngram_pipeline(c: float, class_weight: str | None = None) -> Pipeline:
-    features = make_union(
+def ngram_features() -> FeatureUnion:
+    """Word unigrams and bigrams, and character n-grams, of the lemmas (tf-idf)."""
+    return make_union(
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
         # Character n-grams within words carry misspellings and text-speak ("sucidal").
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
     )
+
+
+def ngram_pipeline(c: float, class_weight: str | None = None) -> Pipeline:
     classifier = LogisticRegression(C=c, class_weight=class_weight, max_iter=5000)
-    return make_pipeline(features, classifier)
+    return make_pipeline(ngram_features(), classifier)
 
 
 def save_pipeline(pipeline: Pipeline, path: Path) -> None:

@@ -1,0 +1,310 @@
+"""One classifier for what a caregiver wants: the intent, and the FAQ topic when it asks one.
+
+Why one flat model: every intent and every "faq/<topic>" is a label of one logistic
+regression over the sentence encoder's vector (bot.nlp.sentence_featurizer) and the
+lemma n-grams (bot.nlp.ngram_classifier). The encoder knows that "visit" and
+"appointment" are close; the n-grams keep exact words ("medicaid") and typos. A
+linear model trains in seconds and gives the same answers for the same data; it
+replaced DIET and the FAQ selector (README, Understanding caregivers).
+
+Longer messages are also classified part by part (bot.nlp.segments): context before a
+question ("my son is 4 and ... how much does it cost") must not decide the answer, and
+a second question gets an ``also_asked`` entity so the dialogue can answer it too.
+
+Output: ``intent`` and ``intent_ranking`` over intents (the topics summed into
+``faq``), and the ResponseSelector's output shape for the topic, so ``utter_faq``,
+``rasa test nlu`` and the staff console read it unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from spacy.tokens import Doc
+
+from bot.nlp import encoder
+from bot.nlp.linear_scores import LinearScores
+from bot.nlp.ngram_classifier import (
+    LinearClassifierComponent,
+    lemma_string,
+    load_pipeline,
+    ngram_features,
+    save_pipeline,
+)
+from bot.nlp.response_selection import response_selector_output
+from bot.nlp.segments import is_question, segment
+from bot.nlp.sentence_featurizer import NAME as FEATURIZER
+from bot.safety import CATEGORIES
+
+VECTORIZER_FILE, MODEL_FILE, META_FILE = "ngrams.skops", "classifier.skops", "meta.json"
+ALSO_ASKED = "also_asked"  # entity: a second question's label ("faq/cost"), domain.yml
+RANKING_LENGTH = 10
+# Labels that do not make a part of a message its request: what surrounds one ("hi",
+# "my son is 4", "he bites"). Crisis labels are left to the safety layer.
+NOT_A_REQUEST = frozenset(
+    {"greet", "thank", "goodbye", "affirm", "deny", "inform", "share_moment",
+     "behavior_question", "caregiver_stress", "out_of_scope", *CATEGORIES}
+)  # fmt: skip
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the classifier made of a message: label probabilities, and a second ask."""
+
+    probabilities: np.ndarray  # over `labels`, for the message's request
+    also: tuple[str, float, int, int] | None  # label, confidence, start, end in the text
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True, model_from="SpacyNLP"
+)
+class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
+    """Intents and FAQ topics from the encoder's vector and lemma n-grams."""
+
+    TRAINING_CODE = ("nlp/intent_topic.py", "nlp/ngram_classifier.py", "nlp/segments.py",
+                     "nlp/sentence_featurizer.py", "nlp/encoder.py")  # fmt: skip
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        # embedding_weight: how much the encoder's vector counts beside the n-grams.
+        # part_threshold: a question part's confidence from which it, not the whole
+        # message, is read as the request. also_threshold: a part's confidence from
+        # which it is a second question.
+        # C: regularisation. All chosen on the dev set (README, Understanding caregivers).
+        return {
+            "retrieval_intent": "faq",
+            "C": 30.0,
+            "embedding_weight": 3.0,
+            "part_threshold": 0.5,
+            "also_threshold": 0.5,
+        }
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        return super().fingerprint_addon(config) + encoder.fingerprint()
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        vectorizer: Any = None,
+        model: LogisticRegression | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(config, model_storage, resource)
+        self._vectorizer = vectorizer
+        self._model = model
+        self._meta = meta or {}
+        self._scores = self._scorer() if model is not None else None
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> IntentTopicClassifier:
+        with model_storage.read_from(resource) as directory:
+            vectorizer = load_pipeline(directory / VECTORIZER_FILE)
+            model = load_pipeline(directory / MODEL_FILE)
+            meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, vectorizer, model, meta)
+
+    # --- training -------------------------------------------------------------------
+
+    def train(self, training_data: TrainingData, model: Any = None) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        labels = [self._label(m) for m in examples]
+        vectors = np.vstack([self._sentence_vector(m) for m in examples])
+        lemmas = [self._main_lemmas(m) for m in examples]
+        self._vectorizer = ngram_features().fit(lemmas)
+        center = vectors.mean(axis=0)
+        scale = float(np.linalg.norm(vectors - center, axis=1).mean())
+        self._meta = {"center": center.tolist(), "scale": scale}
+        features = self._features(vectors, lemmas)
+        logger.info("Training the intent and topic classifier on %d examples", len(examples))
+        self._model = LogisticRegression(C=float(self._config["C"]), max_iter=5000)
+        self._model.fit(features, labels)
+        self._scores = self._scorer()
+        prefix = f"utter_{self._intent}/"
+        self._meta["responses"] = {
+            k: v for k, v in training_data.responses.items() if k.startswith(prefix)
+        }
+        self._meta["retrieval_intents"] = sorted(training_data.retrieval_intents)
+        with self._storage_for_writing() as directory:
+            save_pipeline(self._vectorizer, directory / VECTORIZER_FILE)
+            save_pipeline(self._model, directory / MODEL_FILE)
+            (directory / META_FILE).write_text(json.dumps(self._meta), encoding="utf-8")
+        return self._resource
+
+    def _label(self, message: Message) -> str:
+        key = message.get(INTENT_RESPONSE_KEY)
+        return key if message.get(INTENT) == self._intent and key else message.get(INTENT)
+
+    # --- prediction -----------------------------------------------------------------
+
+    def _scorer(self) -> LinearScores:
+        return LinearScores(self._model, self._vectorizer, encoder.DIMENSION)
+
+    def process(self, messages: list[Message], model: Any = None) -> list[Message]:
+        if self._scores is None:
+            raise RuntimeError("the intent classifier has not been trained")
+        for message in messages:
+            if message.get(TEXT):
+                self._annotate(message, self.read(message))
+        return messages
+
+    def read(self, message: Message) -> Reading:
+        """The request's label probabilities, from the whole message and its parts."""
+        text = message.get(TEXT)
+        segmented = segment(text)
+        whole = self._probabilities(
+            np.atleast_2d(self._sentence_vector(message)), [self._main_lemmas(message)]
+        )[0]
+        if len(segmented.parts) < 2:
+            return Reading(whole, None)
+        doc = self._doc(message)
+        part_vectors = encoder.get_encoder().encode(segmented.parts)
+        part_lemmas = [_lemmas_of(doc, text, part) for part in segmented.parts]
+        per_part = self._probabilities(part_vectors, part_lemmas)
+        labels = self.labels
+        requests = [
+            (float(p.max()), i, str(labels[p.argmax()]))
+            for i, p in enumerate(per_part)
+            if labels[p.argmax()] not in NOT_A_REQUEST
+        ]
+        # Context around the question must not decide ("my daughter is 4 and saw a lot
+        # of fighting. how often do we come?"): the parts that ask something come
+        # first. Unless the whole message's reading is one of their readings, the most
+        # confident of them is the message's request.
+        asked = [r for r in requests if is_question(segmented.parts[r[1]])] or requests
+        probabilities = whole
+        if asked and str(labels[whole.argmax()]) not in {label for _, _, label in asked}:
+            confidence, index, _ = max(asked)
+            if confidence >= self._config["part_threshold"] and confidence > whole.max():
+                probabilities = per_part[index]
+        main = str(labels[probabilities.argmax()])
+        also = [r for r in requests if r[2] != main and r[0] >= self._config["also_threshold"]]
+        if not also:
+            return Reading(probabilities, None)
+        confidence, index, label = max(also)
+        part = segmented.parts[index]
+        start = text.find(part)
+        return Reading(probabilities, (label, confidence, start, start + len(part)))
+
+    @property
+    def labels(self) -> np.ndarray:
+        return self._model.classes_
+
+    def _probabilities(self, vectors: np.ndarray, lemmas: list[str]) -> np.ndarray:
+        return self._scores.probabilities(lemmas, self._dense(vectors))
+
+    def _dense(self, vectors: np.ndarray) -> np.ndarray:
+        """The encoder's vectors as the model sees them: centred, scaled, weighted."""
+        center = np.asarray(self._meta["center"], dtype=np.float32)
+        return float(self._config["embedding_weight"]) * (vectors - center) / self._meta["scale"]
+
+    def _features(self, vectors: np.ndarray, lemmas: list[str]) -> sparse.csr_matrix:
+        """The training matrix: the same columns `LinearScores` reads back."""
+        dense = sparse.csr_matrix(self._dense(vectors))
+        return sparse.hstack([dense, self._vectorizer.transform(lemmas)]).tocsr()
+
+    def _annotate(self, message: Message, reading: Reading) -> None:
+        faq_prefix = f"{self._intent}/"
+        by_intent: dict[str, float] = {}
+        topics: dict[str, float] = {}
+        for label, p in zip(self.labels, reading.probabilities, strict=True):
+            label = str(label)
+            if label.startswith(faq_prefix):
+                topics[label] = float(p)
+                by_intent[self._intent] = by_intent.get(self._intent, 0.0) + float(p)
+            else:
+                by_intent[label] = float(p)
+        ranking = sorted(by_intent.items(), key=lambda pair: -pair[1])[:RANKING_LENGTH]
+        intent_ranking = [{INTENT_NAME_KEY: k, PREDICTED_CONFIDENCE_KEY: v} for k, v in ranking]
+        message.set(INTENT, intent_ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, intent_ranking, add_to_output=True)
+        if topics:
+            total = sum(topics.values()) or 1.0
+            ranked = sorted(((k, v / total) for k, v in topics.items()), key=lambda kv: -kv[1])
+            response_selector_output(
+                message, self._intent, ranked[:RANKING_LENGTH], self._meta["responses"],
+                self._meta["retrieval_intents"],
+            )  # fmt: skip
+        if reading.also is not None:
+            label, confidence, start, end = reading.also
+            entity = {
+                ENTITY_ATTRIBUTE_TYPE: ALSO_ASKED,
+                ENTITY_ATTRIBUTE_VALUE: label,
+                ENTITY_ATTRIBUTE_START: start,
+                ENTITY_ATTRIBUTE_END: end,
+                EXTRACTOR: type(self).__name__,
+                "confidence_entity": confidence,
+            }
+            message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
+
+    @property
+    def _intent(self) -> str:
+        return self._config["retrieval_intent"]
+
+    @staticmethod
+    def _doc(message: Message) -> Doc:
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is None:
+            raise ValueError("IntentTopicClassifier needs SpacyNLP earlier in the pipeline")
+        return doc
+
+    def _main_lemmas(self, message: Message) -> str:
+        text = message.get(TEXT)
+        segmented = segment(text)
+        return _lemmas_of(self._doc(message), text, segmented.main or text)
+
+    @staticmethod
+    def _sentence_vector(message: Message) -> np.ndarray:
+        features = message.get_dense_features(TEXT, featurizers=[FEATURIZER])
+        sentence = features[1] if features else None
+        if sentence is None:
+            raise ValueError(f"IntentTopicClassifier needs {FEATURIZER} earlier in the pipeline")
+        return np.asarray(sentence.features, dtype=np.float32).reshape(-1)
+
+
+def _lemmas_of(doc: Doc, text: str, part: str) -> str:
+    """The lemmas of one part of the message, from the parse of the whole."""
+    start = text.find(part)
+    if start < 0:
+        return lemma_string(doc)
+    end = start + len(part)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return lemma_string(span if span is not None else doc)

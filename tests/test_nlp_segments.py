@@ -1,0 +1,56 @@
+"""Greetings set aside and parts split, as the classifier sees a message."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.segments import segment
+
+
+@pytest.mark.parametrize(
+    ("text", "main"),
+    [
+        ("hi, do u take medicaid", "do u take medicaid"),
+        ("Good morning! sorry to bother you. How long is a session?", "How long is a session?"),
+        ("hey there quick question: where are you", "where are you"),
+        ("Hello again, I'd like to book a visit", "I'd like to book a visit"),
+        # Nothing after the greeting worth reading alone: the whole message.
+        ("hi", "hi"),
+        ("hello there!", "hello there!"),
+        ("thank you so much!", "thank you so much!"),
+        ("ok thanks bye", "ok thanks bye"),
+        # Words that only start like a greeting are not one.
+        ("hiking with kids?", "hiking with kids?"),
+        ("yesterday he bit me", "yesterday he bit me"),
+    ],
+)
+def test_an_opening_greeting_is_set_aside(text, main):
+    assert segment(text).main == main
+
+
+def test_the_greeting_flag_and_where_the_request_starts():
+    text = "hi, I want to book"
+    result = segment(text)
+    assert result.greeting and text[result.main_start :] == "I want to book"
+    assert not segment("I want to book").greeting
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("how long is each session and how much does it cost?",
+         ("how long is each session", "how much does it cost?")),
+        ("my son is 4. he bites. what is cpp?", ("my son is 4.", "he bites.", "what is cpp?")),
+        ("my son and daughter both come", ("my son and daughter both come",)),
+        ("yes", ()),
+    ],
+)  # fmt: skip
+def test_parts_are_sentences_and_joined_questions(text, parts):
+    assert segment(text).parts == parts
+
+
+def test_a_very_long_message_keeps_its_opening_and_its_end():
+    text = " ".join(f"Sentence number {i} is here." for i in range(20))
+    parts = segment(text).parts
+    assert len(parts) == 6
+    assert parts[0].startswith("Sentence number 0") and parts[-1].startswith("Sentence number 19")

@@ -1,0 +1,38 @@
+"""No blind or dev message is trained on (tests/blind/README.md).
+
+Exact copies are caught after normalising case and spaces, the way the encoder reads
+text; near copies were dropped when data was added, and are not re-checked here (that
+needs the encoder over every pair, which `make test` need not pay for each run).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa.shared.nlu.training_data.loading import load_data
+
+from bot.evaluation.nlu_sets import load_blind, load_rasa_nlu
+from bot.nlp.encoder import normalise
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _training_texts() -> set[str]:
+    data = load_data(str(ROOT / "data" / "nlu"))
+    return {normalise(m.get("text")) for m in data.training_examples if m.get("text")}
+
+
+def test_no_blind_message_is_in_the_training_data():
+    trained = _training_texts()
+    for path in sorted((ROOT / "tests" / "blind").glob("*.yml")):
+        leaked = [e.text for e in load_blind(path).examples if normalise(e.text) in trained]
+        # Replies of a word or two ("yes", "2", "bye") are the same for everyone.
+        # The count only: a blind set's messages are not printed (tests/blind/README.md).
+        assert not [t for t in leaked if len(t.split()) > 2], f"{path.name}: {len(leaked)} leaked"
+
+
+def test_no_dev_message_is_in_the_training_data():
+    trained = _training_texts()
+    dev = load_rasa_nlu(ROOT / "tests" / "nlu" / "holdout.yml").examples
+    leaked = [e.text for e in dev if normalise(e.text) in trained]
+    assert not [t for t in leaked if len(t.split()) > 2], leaked
