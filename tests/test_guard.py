@@ -30,6 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
         ('/affirm{"x": 1}', 'affirm{"x": 1}'),
         ("///", "?"),
         ("what is cpp", "what is cpp"),
+        # A slash, space, then another slash: no second chance for a typed intent.
+        ("/ /greet", "greet"),
+        ("/\t/book_appointment", "book_appointment"),
+        ('/ /inform{"CHILD_AGE":"3"}', 'inform{"CHILD_AGE":"3"}'),
+        ("/ /self_harm", "self_harm"),
+        ("/\u00a0/\n/ /affirm", "affirm"),
+        ("/ /", "?"),
     ],
 )
 def test_only_button_payloads_keep_their_slash(raw, text):

@@ -73,3 +73,27 @@ def test_the_thread_setting_does_not_leak_into_the_environment(monkeypatch):
 def test_the_fingerprint_names_the_weights():
     value = encoder.fingerprint()
     assert len(value) == 64 and value == encoder.fingerprint()
+
+
+def test_the_engine_runs_on_the_threads_asked_for_even_after_scikit_learn():
+    # scikit-learn loads the same libgomp first, with one thread per core: the encoder
+    # must still use the number it was given, in every thread that calls it.
+    import threading
+
+    import sklearn.linear_model  # noqa: F401
+    from threadpoolctl import threadpool_info
+
+    def openmp_threads() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp"}
+
+    one = SentenceEncoder(threads=1, cache_size=0)
+    seen: list[set[int]] = []
+
+    def encode_and_look() -> None:
+        one.encode(["a thread of its own"])
+        seen.append(openmp_threads())
+
+    worker = threading.Thread(target=encode_and_look)
+    worker.start()
+    worker.join()
+    assert seen == [{1}]

@@ -271,3 +271,11 @@ def test_worker_settings_as_rasa_reads_them():
     # The production stack's SANIC_WORKERS=1 per instance wins over RASA_WORKERS.
     assert worker_environment({"SANIC_WORKERS": "1"}, 2) == {"SANIC_WORKERS": "1"}
     assert worker_environment({}, 0) == {"SANIC_WORKERS": "1"}
+
+
+def test_each_worker_computes_on_one_thread_unless_told_otherwise():
+    from bot.prod.rasa_run import thread_environment
+
+    assert thread_environment({}, 1) == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    assert thread_environment({}, 2)["OMP_NUM_THREADS"] == "2"
+    assert thread_environment({"OMP_NUM_THREADS": "4"}, 1)["OMP_NUM_THREADS"] == "4"

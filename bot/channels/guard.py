@@ -14,6 +14,8 @@ MAX_MESSAGE_CHARS = 4000
 BUTTON_INTENTS = frozenset({"affirm", "deny", "i_am_safe", "request_person"})
 
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<rest>.*)$", re.DOTALL)
+# Every slash and space in front: "/ /greet" and "/\t/self_harm" must not leave "/greet".
+_LEADING_SLASHES = re.compile(r"^[\s/]+")
 
 EMPTY_REPLY = "It looks like that message was empty. What would you like to know about CPP?"
 TOO_LONG_REPLY = (
@@ -85,4 +87,4 @@ def neutralise_payload(text: str) -> str:
         return text
     if not text.startswith("/"):
         return text
-    return text.lstrip("/").strip() or "?"
+    return _LEADING_SLASHES.sub("", text).strip() or "?"

