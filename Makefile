@@ -102,8 +102,8 @@ rasa-test: train ## Test stories (conversation paths), failing on any wrong pred
 
 eval: train ## NLU quality: the blind sets first (the headline figures), then the dev set; fails below target
 	@TF_CPP_MIN_LOG_LEVEL=2 $(PY) -W ignore -m bot.evaluation.nlu_eval --model $(MODEL) \
-		$(foreach f,$(wildcard tests/blind/nlu_*.yml),--blind $(f)) --dev tests/nlu/holdout.yml \
-		--dev tests/nlu/dev_composed.yml --out results/nlu
+		$(foreach f,$(wildcard tests/blind/nlu_*.yml),--blind $(f)) \
+		$(foreach f,$(wildcard tests/nlu/*.yml),--dev $(f)) --out results/nlu
 
 eval-safety: train ## The safety gate on tests/safety (fails below 100% recall or above 5% false alarms), with the held-out sets' figures
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --gate tests/safety/safety_set.yml \

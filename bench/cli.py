@@ -176,7 +176,9 @@ def main(
                 results["ours"]["training"] = training.recorded(out) or {"seconds": None}
             if not skip_starter:
                 results["starter"] = _starter(tmp, starter_tracker, measure)
-                results["ratios"] = report.ratios(results["ours"], results["starter"])
+                results["ratios"] = report.ratios(
+                    results["ours"], results["starter"], results["settings"]["rasa_workers"]
+                )
         if prod_mode != "off":
             if prod_reason:
                 say(f"[prod] skipped: {prod_reason}")

@@ -7,7 +7,9 @@ from pathlib import Path
 from bench.stats import ratio
 
 FAQ_P50_TARGET = 1.5  # our FAQ p50 at most 1.5x the starter bot's
-THROUGHPUT_TARGET = 0.8  # our msgs/s at 16 conversations at least 0.8x the starter bot's
+THROUGHPUT_TARGET = 1.0  # our msgs/s at 16 conversations at least the starter bot's
+WORKER_MB_TARGET = 1536  # each Rasa worker's memory (the tree's peak over the workers)
+TRAINING_SECONDS_TARGET = 180  # our training from an empty cache
 THROUGHPUT_AT = 16
 KINDS = ("faq", "smalltalk", "booking", "reflection", "all")
 
@@ -29,8 +31,8 @@ def total_errors(bot: dict) -> int:
     )
 
 
-def ratios(ours: dict, starter: dict) -> dict:
-    """Per level FAQ p50 and throughput ratios, and the three targets with verdicts."""
+def ratios(ours: dict, starter: dict, workers: int = 1) -> dict:
+    """Per level FAQ p50 and throughput ratios, and the targets with verdicts."""
     per_level = []
     for level in ours.get("levels", []):
         c = level["concurrency"]
@@ -72,6 +74,25 @@ def ratios(ours: dict, starter: dict) -> dict:
         )
     errors = total_errors(ours)
     checks.append(_check("errors (our bot, all turns)", errors, "0", errors == 0))
+    peak = ours.get("memory_mb", {}).get("rasa", {}).get("peak_under_load")
+    per_worker = None if peak is None else round(peak / max(1, workers), 1)
+    checks.append(
+        _check(
+            f"Rasa memory per worker, MB ({workers} workers)",
+            per_worker,
+            f"<= {WORKER_MB_TARGET}",
+            None if per_worker is None else per_worker <= WORKER_MB_TARGET,
+        )
+    )
+    seconds = ours.get("training", {}).get("seconds")
+    checks.append(
+        _check(
+            "training from an empty cache (s)",
+            seconds,
+            f"<= {TRAINING_SECONDS_TARGET}",
+            None if seconds is None else seconds <= TRAINING_SECONDS_TARGET,
+        )
+    )
     return {"per_level": per_level, "checks": checks}
 
 
@@ -181,7 +202,7 @@ def _embedded(results: dict) -> list[str]:
         lines += ["", "| target | value | wanted | met |", "|---|---|---|---|"]
         for c in results["ratios"]["checks"]:
             met = {True: "yes", False: "**no**", None: "not measured"}[c["met"]]
-            suffix = "x" if isinstance(c["value"], float) else ""
+            suffix = "x" if str(c["target"]).endswith("x") else ""
             lines.append(f"| {c['name']} | {_fmt(c['value'], suffix)} | {c['target']} | {met} |")
 
     return lines

@@ -179,3 +179,18 @@ def test_production_table_and_factor():
     }
     text = markdown(results)
     assert "| 2 | 120 | 16 |" in text and "1.60x" in text
+
+
+def test_memory_per_worker_and_training_time_are_targets():
+    ours = _bot("ours", {1: (60.0, 10.0), 16: (400.0, 20.0)})
+    ours["memory_mb"] = {"rasa": {"peak_under_load": 1800.0}}
+    ours["training"] = {"seconds": 200.0}
+    starter = _bot("starter", {1: (50.0, 30.0), 16: (300.0, 40.0)})
+    checks = {c["name"]: c for c in ratios(ours, starter, workers=2)["checks"]}
+    assert checks["Rasa memory per worker, MB (2 workers)"] == {
+        "name": "Rasa memory per worker, MB (2 workers)",
+        "value": 900.0,
+        "target": "<= 1536",
+        "met": True,
+    }
+    assert checks["training from an empty cache (s)"]["met"] is False
