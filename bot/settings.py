@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # The embedded default's Rasa server: worker processes (bot.prod.rasa_run) and the
     # SQLite file of their shared conversation locks (endpoints.yml).
     rasa_workers: int = 2
+    # The largest request body the Rasa server reads (REST, SMS and API calls); bigger
+    # ones get 413 before anything reads them. Rasa's own default is 100 MB.
+    rasa_max_request_bytes: int = 256 * 1024
     lock_store_db: str = "var/locks.db"
     # Redis lock store of the production stack (deploy/endpoints.prod.yml).
     redis_host: str = "127.0.0.1"

@@ -14,6 +14,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from bot.private_files import private_file
+
 
 class LocalConnections:
     """``get()``: this thread's connection to ``path``, opened in this process.
@@ -33,7 +35,7 @@ class LocalConnections:
     def get(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None or self._local.pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)  # owner-only, like every file the project writes
             conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")

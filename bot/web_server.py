@@ -13,7 +13,7 @@ import logging
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import click
 
@@ -54,8 +54,11 @@ class PageHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path in ("/", "/index.html"):
+        path = urlsplit(self.path).path
+        if path in ("/", "/index.html"):
             self._send_page()
+        elif "\x00" in unquote(path):  # the file system refuses it: answer, don't hang up
+            self.send_error(404, "Not found")
         else:
             super().do_GET()
 

@@ -95,6 +95,39 @@ def test_the_api_refuses_a_call_without_a_valid_token(servers, method, path):
     assert _call(servers, method, path, expired).status_code == 401
 
 
+def _foreign_tokens() -> list[str]:
+    """Tokens a prober sends: no algorithm, another HMAC, an RSA header, junk."""
+    import base64
+    import json
+
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    payload = {"user": ADMIN_USER, "exp": 4102444800}
+    return [
+        f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(payload)}.",
+        jwt.encode(payload, jwt_secret(), algorithm="HS512"),
+        f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJl",
+        "not.a.token",
+        "a" * 5000,
+    ]
+
+
+@pytest.mark.server
+def test_a_malformed_or_foreign_token_gets_401_not_500(servers):
+    for token in _foreign_tokens():
+        got = _call(servers, "GET", "/status", {"Authorization": f"Bearer {token}"})
+        assert got.status_code == 401, (token[:40], got.status_code, got.text[:200])
+        assert "Traceback" not in got.text
+
+
+def test_rasa_run_installs_the_token_error_handler():
+    from bot import rasa_api_errors
+
+    rasa_api_errors.install()
+    assert rasa_api_errors.installed()
+
+
 @pytest.mark.server
 @pytest.mark.parametrize(("method", "path"), API_ROUTES[:4])
 def test_the_api_accepts_the_projects_admin_token(servers, method, path):

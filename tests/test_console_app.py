@@ -475,3 +475,56 @@ def test_no_message_text_or_personal_data_in_the_logs(console, caplog):
     assert caplog.records, "expected the console's own log lines (sign-in) to be captured"
     for private in (CRISIS_EVIDENCE, "end it all", "<script>", "Dana", console.seed["script"]):
         assert private not in logged
+
+
+def test_requests_without_a_login_leave_nothing_behind(console):
+    """Each request used to stay in a cache keyed on the request, never freed."""
+    import gc
+    import tracemalloc
+
+    client = console.client()
+    body = {"csrf_token": "x" * 50_000}  # under the body limit: the pages must see it
+    for _ in range(10):  # warm-up: imports, pools, templates
+        client.post("/logout", data=body)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for _ in range(100):
+        client.post("/logout", data=body)
+    gc.collect()
+    growth = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    tracemalloc.stop()
+    assert growth < 2_000_000, growth  # 100 requests of 50 KB each were kept before
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "9" * 5000, "-7", "2.5", "x"])
+def test_any_page_number_gives_a_page(console, page):
+    """A huge page number used to overflow the database's OFFSET: 500, without headers."""
+    client = signed_in(console)
+    for path in ("/admin/audit", "/reflections", "/conversations", "/flags", "/handoffs"):
+        response = client.get(f"{path}?page={page}")
+        assert response.status_code == 200, (path, response.status_code)
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_oversized_headers_and_bodies_are_refused_at_the_door(console):
+    from bot.console.request_limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS
+
+    client = console.client()
+    many = {f"x-h{i}": "v" for i in range(MAX_HEADERS + 1)}
+    assert client.get("/login", headers=many).status_code == 431
+    big = {"x-big": "v" * (MAX_HEADER_BYTES + 1)}
+    response = client.get("/login", headers=big)
+    assert response.status_code == 431 and response.headers["x-frame-options"] == "DENY"
+    body = {"csrf_token": "x" * (MAX_BODY_BYTES + 1)}
+    assert client.post("/login", data=body).status_code == 413
+
+    def chunks():  # no Content-Length: counted as it arrives
+        for _ in range(MAX_BODY_BYTES // 1000 + 2):
+            yield b"a=" + b"x" * 998
+
+    streamed = client.post(
+        "/logout", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert streamed.status_code == 413
+    assert client.get("/login").status_code == 200  # and the console goes on

@@ -126,13 +126,24 @@ def test_authenticate_success_and_the_three_refusals_look_alike(db_url):
         accounts.authenticate("nobody", PASSWORD, "10.0.0.3", now=now, url=db_url),
         accounts.authenticate("erin", PASSWORD, "10.0.0.4", now=now, url=db_url),
     ]
-    assert all(r == accounts.LoginResult(staff=None, locked=False) for r in refusals)
+    assert all(r.staff is None and not r.locked for r in refusals)
+    assert [r.account for r in refusals] == ["dave", None, "erin"]
     assert _attempts(db_url) == [
         ("dave", "10.0.0.1", True),
         ("dave", "10.0.0.2", False),
-        ("nobody", "10.0.0.3", False),
+        (accounts.unknown_name_key("nobody"), "10.0.0.3", False),
         ("erin", "10.0.0.4", False),
     ]
+
+
+def test_a_password_typed_as_the_username_is_kept_nowhere(db_url, caplog):
+    """Typed into the wrong box, a password must not reach the attempts or the logs."""
+    secret = "Correct-Horse-Battery-9"
+    with caplog.at_level("INFO"):
+        result = accounts.authenticate(secret, "", "10.0.0.9", url=db_url)
+    assert result.account is None
+    assert not any(secret.lower() in str(row) for row in _attempts(db_url))
+    assert secret.lower() not in caplog.text
 
 
 def test_lockout_per_account_refuses_even_the_right_password(db_url):
@@ -141,11 +152,11 @@ def test_lockout_per_account_refuses_even_the_right_password(db_url):
     start = utcnow()
     for i in range(limit):  # a different address each time: only the account count grows
         result = accounts.authenticate("frank", OTHER, f"10.1.0.{i}", now=start, url=db_url)
-        assert result == accounts.LoginResult(staff=None, locked=False)
+        assert result == accounts.LoginResult(staff=None, locked=False, account="frank")
     assert ratelimit.recent_failures("frank", "10.1.0.0", start, url=db_url) == (limit, 1)
 
     locked = accounts.authenticate("frank", PASSWORD, "10.9.9.9", now=start, url=db_url)
-    assert locked == accounts.LoginResult(staff=None, locked=True)
+    assert locked == accounts.LoginResult(staff=None, locked=True, account="frank")
     # Another account from another address is unaffected.
     accounts.add_staff("gina", "clinician", PASSWORD, url=db_url)
     assert accounts.authenticate("gina", PASSWORD, "10.2.0.1", now=start, url=db_url).staff

@@ -171,3 +171,12 @@ def test_the_fast_scores_equal_sklearns(trained, nlp):
     lemmas = [classifier._main_lemmas(m) for m in messages]
     expected = classifier._model.predict_proba(classifier._features(vectors, lemmas))
     assert np.allclose(classifier._probabilities(vectors, lemmas), expected, atol=1e-9)
+
+
+def test_a_booking_with_a_question_is_a_booking_that_also_asks(trained, nlp):
+    text = "hi, I'd like to book a first visit. do you take medicaid?"
+    message = _parse(trained[0], nlp, text)
+    assert _understood(message) == "book_appointment"
+    (also,) = [e for e in message.get(ENTITIES) if e["entity"] == ALSO_ASKED]
+    assert also["value"] == "faq/cost"
+    assert text[also["start"] : also["end"]] == "do you take medicaid?"

@@ -131,3 +131,36 @@ def test_button_payload_from_our_own_buttons_is_still_accepted(servers):
     assert any("person" in t for t in texts), texts
     texts = _texts(servers.say(sender, "/affirm"))
     assert any("reach our team" in t for t in texts), texts
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(servers):
+    from bot.settings import get_settings
+
+    limit = get_settings().rasa_max_request_bytes
+    body = {"sender": _sender(), "message": "x" * (limit + 1)}
+    resp = httpx.post(f"{servers.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+    assert resp.status_code == 413
+
+
+def test_a_long_message_does_not_stall_other_conversations(servers):
+    """Scanning a long message for danger runs off the event loop: a short message sent
+    meanwhile is answered while the long one is still being read."""
+    import threading
+    import time
+
+    long_text = "We had a busy day at the park and then dinner. " * 4000  # about 190 KB
+    done: dict[str, float] = {}
+
+    def send_long() -> None:
+        servers.say(_sender(), long_text)
+        done["long"] = time.monotonic()
+
+    worker = threading.Thread(target=send_long)
+    start = time.monotonic()
+    worker.start()
+    time.sleep(0.2)
+    assert _texts(servers.say(_sender(), "what is cpp"))
+    short = time.monotonic() - start
+    worker.join()
+    assert short < 10, short
+    assert done["long"] - start < 30

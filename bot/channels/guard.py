@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 
 MAX_MESSAGE_CHARS = 4000
+# How much of an over-long message is scanned for danger: ten pieces. Past that, the
+# scan would cost seconds of a worker's CPU for text no caregiver types into a chat.
+MAX_SCANNED_CHARS = 10 * MAX_MESSAGE_CHARS
 
 # Intents a caregiver may trigger with a "/intent" payload: the ones our buttons
 # send. Anything else typed with a leading "/" is treated as ordinary text, so a
@@ -65,9 +68,13 @@ def chunks(text: str, size: int = MAX_MESSAGE_CHARS) -> list[str]:
 
 
 def crisis_excerpt(text: str) -> str | None:
-    """The first piece of an over-long message in which the rule layer sees danger."""
+    """The first piece of an over-long message in which the rule layer sees danger.
+
+    Only the first MAX_SCANNED_CHARS are scanned; call it off the event loop.
+    """
     detector = _detector()
-    return next((piece for piece in chunks(text) if detector.detect(piece).is_crisis), None)
+    pieces = chunks(text[:MAX_SCANNED_CHARS])
+    return next((piece for piece in pieces if detector.detect(piece).is_crisis), None)
 
 
 @functools.lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ recorded, so the client shows the text and the caregiver sends the message again
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -67,7 +68,9 @@ class CaregiverRestInput(RestInput):
             if not isinstance(text, str):
                 return _error(400, '"message" must be a string')
 
-            checked = check_text(text)
+            # Off the event loop: an over-long message is scanned for danger (spaCy over
+            # its pieces), and every other conversation of this worker must go on meanwhile.
+            checked = await asyncio.to_thread(check_text, text)
             if checked.reply is not None:
                 return response.json([{"recipient_id": sender, "text": checked.reply}])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -45,10 +46,21 @@ class StaffInfo:
 
 @dataclass(frozen=True)
 class LoginResult:
-    """``staff`` is None for any refusal; ``locked``: refused by the rate limit, unchecked."""
+    """``staff`` is None for any refusal; ``locked``: refused by the rate limit, unchecked.
+
+    ``account``: the username typed when it names an account, else None. What was typed
+    into the username box is kept (audit log, attempts, logs) only when it is a username:
+    otherwise it may be a password typed into the wrong box.
+    """
 
     staff: StaffInfo | None
     locked: bool
+    account: str | None = None
+
+
+def unknown_name_key(name: str) -> str:
+    """How a username that names no account is counted for the rate limit: a hash of it."""
+    return "?" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:20]
 
 
 def staff_info(row: StaffAccount) -> StaffInfo:
@@ -201,21 +213,24 @@ def authenticate(
     now = now or utcnow()
     name = normalize_username(username)[:64] or "-"
     address = (address or "unknown")[:64]
-    if ratelimit.is_locked(*ratelimit.recent_failures(name, address, now, url)):
-        ratelimit.record_attempt(name, address, False, now, url)
-        logger.warning("sign-in refused: too many failures for %s or its address", name)
-        return LoginResult(staff=None, locked=True)
-
     with session_scope(url) as session:
         row = session.execute(
             select(StaffAccount).where(StaffAccount.username == name)
         ).scalar_one_or_none()
         stored = row.password_hash if row is not None else None
+    account = name if row is not None else None
+    key = account or unknown_name_key(name)
+    shown = account or "an unknown account"
+    if ratelimit.is_locked(*ratelimit.recent_failures(key, address, now, url)):
+        ratelimit.record_attempt(key, address, False, now, url)
+        logger.warning("sign-in refused: too many failures for %s or its address", shown)
+        return LoginResult(staff=None, locked=True, account=account)
+
     matches = verify_password(stored or dummy_hash(), password)
     if row is None or not row.active or not matches:
-        ratelimit.record_attempt(name, address, False, now, url)
-        logger.info("sign-in failed for %s", name)
-        return LoginResult(staff=None, locked=False)
+        ratelimit.record_attempt(key, address, False, now, url)
+        logger.info("sign-in failed for %s", shown)
+        return LoginResult(staff=None, locked=False, account=account)
 
     rehash = hash_password(password) if needs_rehash(stored or "") else None
     ratelimit.record_attempt(name, address, True, now, url)
@@ -229,4 +244,4 @@ def authenticate(
         session.flush()
         info = staff_info(row)
     logger.info("sign-in by %s", name)
-    return LoginResult(staff=info, locked=False)
+    return LoginResult(staff=info, locked=False, account=name)

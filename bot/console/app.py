@@ -31,6 +31,7 @@ from bot.console.pages import (
     make_templates,
     render,
 )
+from bot.console.request_limits import RequestLimitsMiddleware
 from bot.console.web_security import SESSION_COOKIE, SecurityHeadersMiddleware, clear_cookie
 from bot.settings import get_settings
 
@@ -96,7 +97,8 @@ def create_app(
             *routes_admin.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        # Outermost first: the security headers go on every answer, limits' included.
+        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(RequestLimitsMiddleware)],
         exception_handlers={
             NotSignedIn: _not_signed_in,
             Forbidden: _forbidden,

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -75,19 +74,44 @@ DONE_MESSAGES = {
 }
 
 
+# The highest page number a list accepts: far past any real list, small enough that
+# (page - 1) * per_page always fits the database's integers.
+MAX_PAGE = 100_000
+
+
+def page_number(request: Request) -> int:
+    """``?page=`` as a page number from 1 to MAX_PAGE; anything else is page 1."""
+    try:
+        page = int(request.query_params.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(1, page), MAX_PAGE)
+
+
 def config(request: Request) -> ConsoleConfig:
     return request.app.state.console
 
 
-@cache
+_NOT_LOADED = object()
+
+
 def load_session(request: Request) -> sessions.SessionInfo | None:
-    """The session of this browser, or None (no cookie, ended, idle too long, disabled)."""
+    """The session of this browser, or None (no cookie, ended, idle too long, disabled).
+
+    Looked up once per request and kept on the request itself, so it goes with it (a
+    cache keyed on requests kept every request ever made, signed in or not).
+    """
+    loaded = getattr(request.state, "console_session", _NOT_LOADED)
+    if loaded is not _NOT_LOADED:
+        return loaded
     token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    cfg = config(request)
-    idle = cfg.idle if cfg.idle_override else None
-    return sessions.load_session(token, url=cfg.url, idle=idle)
+    session = None
+    if token:
+        cfg = config(request)
+        idle = cfg.idle if cfg.idle_override else None
+        session = sessions.load_session(token, url=cfg.url, idle=idle)
+    request.state.console_session = session
+    return session
 
 
 def require_staff(request: Request) -> sessions.SessionInfo:

@@ -18,6 +18,7 @@ from bot.console.pages import (
     NotFound,
     config,
     form_action,
+    page_number,
     record,
     render,
     require_admin,
@@ -33,10 +34,7 @@ AUDIT_ACTIONS = audit.ACTIONS
 def audit_page(request: Request) -> Response:
     session = require_admin(request)
     cfg = config(request)
-    try:
-        page = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     action = request.query_params.get("action")
     action = action if action in AUDIT_ACTIONS else None
     # Record first, so the log shows this very look at it.

@@ -81,7 +81,7 @@ def _login(request: Request, username: str, password: str, target: object) -> Re
     result = _attempt(request, username, password)
     if result.staff is None:
         audit.record(
-            username or "(blank)",
+            result.account or "(not an account)",  # never what was typed: maybe a password
             "login_failed",
             detail={"locked": bool(result.locked)},
             url=cfg.url,

@@ -17,6 +17,7 @@ from bot.console.pages import (
     NotFound,
     config,
     form_action,
+    page_number,
     record,
     render,
     require_staff,
@@ -36,13 +37,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _page(request: Request) -> int:
-    try:
-        return max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 def parse_filters(request: Request) -> conversations.ListFilters:
@@ -77,7 +71,7 @@ def conversation_list(request: Request) -> Response:
     session = require_staff(request)
     cfg = config(request)
     filters = parse_filters(request)
-    page = _page(request)
+    page = page_number(request)
     rows, total = conversations.list_conversations(
         filters, page=page, per_page=PER_PAGE, url=cfg.url, tracker_url=cfg.tracker_url
     )

@@ -16,6 +16,7 @@ from bot.console.pages import (
     NotFound,
     config,
     form_action,
+    page_number,
     record,
     render,
     require_staff,
@@ -25,13 +26,6 @@ from bot.console.web_security import safe_next
 from bot.reflection.journal import list_shared
 
 PER_PAGE = 25
-
-
-def _page(request: Request) -> int:
-    try:
-        return max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 def _paged(items: list, page: int) -> dict[str, Any]:
@@ -98,7 +92,12 @@ def flags_page(request: Request) -> Response:
     return render(
         request,
         "flags.html",
-        {"show": show, "masked": _masked, "done": _done(request), **_paged(flags, _page(request))},
+        {
+            "show": show,
+            "masked": _masked,
+            "done": _done(request),
+            **_paged(flags, page_number(request)),
+        },
     )
 
 
@@ -113,14 +112,19 @@ def handoffs_page(request: Request) -> Response:
     return render(
         request,
         "handoffs.html",
-        {"show": show, "masked": _masked, "done": _done(request), **_paged(items, _page(request))},
+        {
+            "show": show,
+            "masked": _masked,
+            "done": _done(request),
+            **_paged(items, page_number(request)),
+        },
     )
 
 
 def reflections_page(request: Request) -> Response:
     session = require_staff(request)
     cfg = config(request)
-    page = _page(request)
+    page = page_number(request)
     entries = list_shared(limit=page * PER_PAGE + 1, url=cfg.url)
     record(request, session, "view_reflections", detail={"page": page})
     return render(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.future import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.private_files import private_sqlite_url
 from bot.settings import get_settings
 
 _lock = threading.Lock()
@@ -33,8 +33,7 @@ def sqlite_pragmas(dbapi_conn, _record) -> None:
 def _create(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_url(parsed.database)  # owner-only: it holds caregivers' data
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", sqlite_pragmas)
         return engine

@@ -73,6 +73,9 @@ NOT_A_REQUEST = frozenset(
     {"greet", "thank", "goodbye", "affirm", "deny", "inform", "share_moment",
      "behavior_question", "caregiver_stress", "out_of_scope", *CATEGORIES}
 )  # fmt: skip
+# Requests the dialogue carries out after answering an FAQ question asked with them
+# (data/rules/booking.yml: book_appointment with an also_asked entity).
+ACTS_AFTER_AN_ANSWER = frozenset({"book_appointment"})
 logger = logging.getLogger(__name__)
 
 
@@ -220,6 +223,16 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         if not also:
             return Reading(probabilities, None)
         confidence, index, label = max(also)
+        if main.startswith(f"{self._intent}/") and label in ACTS_AFTER_AN_ANSWER:
+            # "I'd like to book. do you take medicaid?": the dialogue can answer a question
+            # asked beside a booking and then book, not book and then answer. So the
+            # booking is the request and the question the second ask.
+            probabilities = per_part[index]
+            asked_main = [r for r in requests if r[2] == main]
+            main, label = label, main
+            confidence, index = (asked_main[0][0], asked_main[0][1]) if asked_main else (0.0, -1)
+        if index < 0:
+            return Reading(probabilities, (label, confidence, 0, len(text)))
         part = segmented.parts[index]
         start = text.find(part)
         return Reading(probabilities, (label, confidence, start, start + len(part)))

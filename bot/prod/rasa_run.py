@@ -50,12 +50,19 @@ def thread_environment(env: Mapping[str, str], encoder_threads: int) -> dict[str
     }
 
 
+def limits_environment(max_request_bytes: int) -> dict[str, str]:
+    """Sanic's largest request body (Rasa leaves its default, 100 MB)."""
+    return {"SANIC_REQUEST_MAX_SIZE": str(max(1024, max_request_bytes))}
+
+
 def main() -> None:
     settings = get_settings()
     os.environ.update(thread_environment(os.environ, settings.encoder_threads))
-    from bot import rasa_patches
+    os.environ.update(limits_environment(settings.rasa_max_request_bytes))
+    from bot import rasa_api_errors, rasa_patches
 
     rasa_patches.install()  # before Rasa builds its actions
+    rasa_api_errors.install()  # before Rasa builds its app
     os.environ.update(worker_environment(os.environ, settings.rasa_workers))
     if int(os.environ["SANIC_WORKERS"]) > 1:
         from bot.prod import reuseport

@@ -44,6 +44,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.db.engine import sqlite_pragmas
+from bot.private_files import private_sqlite_url
 from bot.tracking import alerts
 from bot.tracking.unavailable import TrackerStoreUnavailable
 
@@ -73,6 +74,8 @@ def _create_engine(url: Any) -> sa.engine.Engine:
     With Rasa's default rollback journal every commit syncs the disk several times and
     blocks readers (the staff console); in WAL mode a commit appends to one log file.
     """
+    if sa.engine.make_url(url).get_backend_name() == "sqlite":
+        private_sqlite_url(sa.engine.make_url(url).database)  # owner-only: transcripts
     engine = sa.create_engine(url, **_engine_kwargs(url))
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", sqlite_pragmas)
