@@ -28,6 +28,7 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,8 +75,12 @@ def _create_engine(url: Any) -> sa.engine.Engine:
     With Rasa's default rollback journal every commit syncs the disk several times and
     blocks readers (the staff console); in WAL mode a commit appends to one log file.
     """
-    if sa.engine.make_url(url).get_backend_name() == "sqlite":
-        private_sqlite_url(sa.engine.make_url(url).database)  # owner-only: transcripts
+    parsed = sa.engine.make_url(url)
+    folder_exists = bool(parsed.database) and Path(parsed.database).parent.is_dir()
+    if parsed.get_backend_name() == "sqlite" and folder_exists:
+        # Owner-only: transcripts. A missing folder stays missing: an outage, not ours
+        # to paper over (the store reports it).
+        private_sqlite_url(parsed.database)
     engine = sa.create_engine(url, **_engine_kwargs(url))
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", sqlite_pragmas)
