@@ -80,3 +80,13 @@ def test_every_blind_set_loads_with_known_labels():
 def test_the_dev_set_loads_in_rasas_format():
     examples = load_rasa_nlu(ROOT / "tests" / "nlu" / "holdout.yml").examples
     assert len(examples) > 100 and all(e.label and e.text for e in examples)
+
+
+def test_a_blind_set_fails_the_build_only_a_point_below_its_target():
+    blind = EvalSet("b", Path("b.yml"), True, [])
+    dev = EvalSet("d", Path("d.yml"), False, [])
+    near = {"understood": 0.945, "out_of_scope_declined": 0.95, "greeting_first": 0.95}
+    assert failures(blind, near) == []
+    assert failures(dev, near) != []  # a dev set has no margin
+    far = {**near, "understood": 0.93}
+    assert [p.split(":")[1].split()[0] for p in failures(blind, far)] == ["understood"]

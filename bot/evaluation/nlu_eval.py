@@ -37,6 +37,9 @@ from bot.nlp.intent_topic import ALSO_ASKED
 
 BLIND_TARGETS = {"understood": 0.95, "out_of_scope_declined": 0.90, "greeting_first": 0.95}
 DEV_MIN_UNDERSTOOD = 0.95
+# A blind set fails the build only a point below its target: a message or two either
+# way is noise, and chasing it would mean studying the set, which retires it.
+BLIND_GATE_MARGIN = 0.01
 
 
 def understood_as(parse: dict) -> tuple[str, str | None]:
@@ -113,7 +116,9 @@ def print_report(evalset: EvalSet, figures: dict) -> None:
     for key in ("understood", "out_of_scope_declined", "greeting_first",
                 "two_questions_both_answered"):  # fmt: skip
         target = f"(target >= {100 * targets[key]:.0f}%)" if key in targets else ""
-        print(f"  {key.replace('_', ' '):32s} {_percent(figures[key])}  {target}")
+        short = key in targets and figures[key] is not None and figures[key] < targets[key]
+        mark = "  below target" if short else ""
+        print(f"  {key.replace('_', ' '):32s} {_percent(figures[key])}  {target}{mark}")
     weakest = sorted(figures["by_label"].items(), key=lambda kv: kv[1]["recall"])[:8]
     print(
         "  weakest labels: " + ", ".join(f"{k} {v['recall']:.2f} (n={v['n']})" for k, v in weakest)
@@ -129,11 +134,15 @@ def print_report(evalset: EvalSet, figures: dict) -> None:
 
 
 def failures(evalset: EvalSet, figures: dict) -> list[str]:
-    targets = BLIND_TARGETS if evalset.blind else {"understood": DEV_MIN_UNDERSTOOD}
+    """What fails the build: a dev set below its minimum, a blind one a point below target."""
+    if evalset.blind:
+        gates = {key: target - BLIND_GATE_MARGIN for key, target in BLIND_TARGETS.items()}
+    else:
+        gates = {"understood": DEV_MIN_UNDERSTOOD}
     return [
-        f"{evalset.name}: {key} {_percent(figures[key])} is below {100 * target:.0f}%"
-        for key, target in targets.items()
-        if figures[key] is not None and figures[key] < target
+        f"{evalset.name}: {key} {_percent(figures[key])} is below {100 * gate:.0f}%"
+        for key, gate in gates.items()
+        if figures[key] is not None and figures[key] < gate
     ]
 
 

@@ -66,7 +66,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         # even when the rules are silent (chosen on the dev set, README, Safety).
         # fallback_threshold: the FallbackClassifier's; a demoted crisis pick becomes
         # "nlu_fallback" when the next intent is under it. C: the model's regularisation.
-        return {"model_threshold": 0.775, "fallback_threshold": 0.5, "C": 10.0}
+        return {"model_threshold": 0.7, "fallback_threshold": 0.4, "C": 10.0}
 
     def __init__(
         self,
