@@ -50,5 +50,6 @@ class ActionFlagSafety(Action):
                 mask_conversation(tracker.sender_id),
             )
             return []
-        await send_alert(flag)
+        if not flag.repeated:  # an unread flag of this kind was already alerted
+            await send_alert(flag)
         return []

@@ -66,6 +66,21 @@ class Settings(BaseSettings):
     # ones get 413 before anything reads them. Rasa's own default is 100 MB.
     rasa_max_request_bytes: int = 256 * 1024
     lock_store_db: str = "var/locks.db"
+    # The REST channel (bot/channels/rest.py) is for trusted clients: "open" (the embedded
+    # default, for local tools and the tests), "token" (a Bearer REST_CHANNEL_TOKEN is
+    # required) or "off" (404). The production settings turn it off.
+    rest_channel: str = "open"
+    rest_channel_token: str = ""
+    # Rate limits at the channels (bot/channels/rate_limits.py), in the limits library's
+    # notation ("20/minute;300/day"). Counts live in this process ("memory://": each Rasa
+    # worker counts apart) or in Redis ("redis://127.0.0.1:6379/1": shared).
+    rate_limit_storage: str = "memory://"
+    rate_limit_conversation: str = "20/minute;300/day"  # messages of one conversation
+    rate_limit_caller: str = "120/minute;2000/day"  # messages of one address, all chats
+    rate_limit_new_conversations: str = "30/hour"  # new web or REST chats of one address
+    # Believe the last X-Forwarded-For entry on the Rasa server (set behind nginx): the
+    # caller's address for the limits above. Off: the connection's own address.
+    channel_trust_proxy: bool = False
     # Redis lock store of the production stack (deploy/endpoints.prod.yml).
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379

@@ -12,6 +12,16 @@ from bot.clinic import ClinicProfile, load_profile
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test counts from zero: in-process channel tests share one number or address."""
+    from bot.channels.rate_limits import get_channel_limits
+
+    get_channel_limits.cache_clear()
+    yield
+    get_channel_limits.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def profile() -> ClinicProfile:
     return load_profile(ROOT / "clinic.yml")

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 PG_BASE = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 
+# The production settings turn the REST channel off; these tests talk through it with a
+# token, as a trusted client would, and count their limits in their own Redis db.
+REST_TOKEN = "prod-test-rest-token"
+REST_HEADERS = {"Authorization": f"Bearer {REST_TOKEN}"}
+
+
+def rest_env(redis_db: int) -> dict[str, str]:
+    """REST on with REST_TOKEN; limits far above the tests' traffic (all from 127.0.0.1)."""
+    return {
+        "REST_CHANNEL": "token",
+        "REST_CHANNEL_TOKEN": REST_TOKEN,
+        "RATE_LIMIT_STORAGE": f"redis://127.0.0.1:6379/{redis_db}",
+        "RATE_LIMIT_CONVERSATION": "1000/minute",
+        "RATE_LIMIT_CALLER": "100000/minute",
+        "RATE_LIMIT_NEW_CONVERSATIONS": "100000/hour",
+    }
+
 
 def reset_stores(database: str, redis_db: int) -> str:
     """Create ``database`` when missing, empty it and the Redis db, migrate; its URL."""

@@ -106,6 +106,11 @@ def run_servers(
         # One worker: half the start-up time and memory for the many test servers;
         # tests/test_rasa_workers.py runs the embedded default's two (RASA_WORKERS).
         "RASA_WORKERS": "1",
+        # Every test talks from 127.0.0.1: limits far above the tests' traffic (the limits
+        # themselves are tested with their own settings, tests/test_channel_limits.py).
+        "RATE_LIMIT_CONVERSATION": "1000/minute",
+        "RATE_LIMIT_CALLER": "100000/minute",
+        "RATE_LIMIT_NEW_CONVERSATIONS": "100000/hour",
         **(env or {}),
     }
     # The project's secret (RASA_JWT_SECRET or var/rasa-jwt.secret), so callers in

@@ -9,6 +9,7 @@ import pytest
 
 from bot.booking.bookings import list_bookings
 from bot.booking.handoffs import list_handoffs
+from bot.channels.rest import conversation_id as rest_conversation
 from bot.safety.flags import list_flags
 
 pytestmark = pytest.mark.server
@@ -37,7 +38,7 @@ def test_a_full_booking_lands_in_the_database(booking_servers):
     assert "1. " in offer and "AM" in offer, offer
     confirmation = servers.reply(sender, "2")
     assert "You're booked" in confirmation, confirmation
-    [booking] = [b for b in list_bookings(url=db) if b.conversation_id == sender]
+    [booking] = [b for b in list_bookings(url=db) if b.conversation_id == rest_conversation(sender)]
     assert booking.status == "confirmed" and booking.reference in confirmation
     assert booking.caregiver_first_name == "Maria" and booking.child_age_months == 36
 
@@ -48,7 +49,7 @@ def test_leaving_the_form_books_nothing(booking_servers):
     servers.reply(sender, "can i book an appointment")
     servers.reply(sender, "Sam")
     assert "nothing was booked" in servers.reply(sender, "forget it")
-    assert not [b for b in list_bookings(url=db) if b.conversation_id == sender]
+    assert not [b for b in list_bookings(url=db) if b.conversation_id == rest_conversation(sender)]
 
 
 def test_asking_for_a_person_creates_a_handoff(booking_servers):
@@ -57,7 +58,7 @@ def test_asking_for_a_person_creates_a_handoff(booking_servers):
     assert "phone number or email" in servers.reply(sender, "can i talk to a real person")
     assert "good time" in servers.reply(sender, "jo@example.org")
     assert "someone will contact you" in servers.reply(sender, "after 3pm")
-    [handoff] = [h for h in list_handoffs(url=db) if h.conversation_id == sender]
+    [handoff] = [h for h in list_handoffs(url=db) if h.conversation_id == rest_conversation(sender)]
     assert (handoff.reason, handoff.preferred_contact) == ("asked_for_person", "jo@example.org")
 
 
@@ -68,4 +69,6 @@ def test_a_crisis_inside_the_form_wins(booking_servers):
     servers.reply(sender, "Ana")
     reply = servers.reply(sender, "he is hitting me right now and i am scared")
     assert "1-800-799-7233" in reply and "988" in reply and "related to the child" not in reply
-    assert [f.category for f in list_flags(conversation_id=sender, url=db)] == ["domestic_violence"]
+    assert [f.category for f in list_flags(conversation_id=rest_conversation(sender), url=db)] == [
+        "domestic_violence"
+    ]

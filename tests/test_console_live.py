@@ -18,6 +18,7 @@ import uuid
 import pytest
 from starlette.testclient import TestClient
 
+from bot.channels.rest import conversation_id as rest_conversation
 from bot.console import accounts, conversations
 from bot.console.app import create_app
 from bot.console.review import list_flags
@@ -48,7 +49,10 @@ def live(tmp_path_factory):
             replies[faq_id].append(servers.reply(faq_id, text))
         tracker_url = f"sqlite:///{servers.tracker_db}"
     accounts.add_staff("ada", "admin", PASSWORD, url=db)
-    yield db, tracker_url, faq_id, crisis_id, replies
+    # From here on, the conversations as stored: REST senders live under "rest:".
+    faq_conv, crisis_conv = rest_conversation(faq_id), rest_conversation(crisis_id)
+    replies = {faq_conv: replies[faq_id], crisis_conv: replies[crisis_id]}
+    yield db, tracker_url, faq_conv, crisis_conv, replies
     reset_engine()
 
 

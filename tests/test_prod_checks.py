@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from bot.channels.rest import conversation_id
 from tests.prod.checks import loss_problems
 from tests.prod.traffic import INTRO_START
 
@@ -29,7 +30,7 @@ def _store(path, sender: str, turns: list[tuple[str, list[str]]]) -> str:
         conn.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id, data)")
         conn.executemany(
             "INSERT INTO events (sender_id, data) VALUES (?, ?)",
-            [(sender, json.dumps(e)) for e in events],
+            [(conversation_id(sender), json.dumps(e)) for e in events],
         )
     return f"sqlite:///{path}"
 

@@ -20,6 +20,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.prod_stores import REST_HEADERS
+
 ROOT = Path(__file__).resolve().parents[1]
 # Its own database (created when missing) and Redis db, emptied at the start; the failure
 # tests in tests/prod use others, so the two never share stores.
@@ -40,7 +42,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     if not asked:
         pytest.skip("production stack test: run `make test-prod` (or pytest -m prod)")
     from bot.prod.stack import running_stack
-    from tests.prod_stores import reset_stores
+    from tests.prod_stores import reset_stores, rest_env
     from tests.servers import MODEL
 
     pg_url = reset_stores(TRACKER_DB, REDIS_DB)
@@ -49,6 +51,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         "DATABASE_URL": pg_url,
         "REDIS_LOCK_DB": str(REDIS_DB),
         "REDIS_KEY_PREFIX": "cppstacktest",
+        **rest_env(REDIS_DB),
     }
     with running_stack(
         tmp_path_factory.mktemp("stack"), instances=2, env=env, model=MODEL
@@ -66,6 +69,7 @@ def say(stack, sender: str, text: str) -> httpx.Response:
     return httpx.post(
         f"{stack.proxy_url}/webhooks/rest/webhook",
         json={"sender": sender, "message": text},
+        headers=REST_HEADERS,
         timeout=REPLY_TIMEOUT,
     )
 
@@ -82,7 +86,9 @@ def test_rest_messages_through_nginx_are_answered_by_both_instances(stack):
     assert say(stack, "stack-rest-0", "how long does it take").status_code == 200
     for url in stack.instance_urls:
         tracker = httpx.get(
-            f"{url}/conversations/stack-rest-0/tracker", headers=stack.api_headers(), timeout=30
+            f"{url}/conversations/rest:stack-rest-0/tracker",
+            headers=stack.api_headers(),
+            timeout=30,
         )
         texts = [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
         assert texts == ["what is cpp", "how long does it take"]

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.channels.rest import conversation_id as rest_conversation
 from bot.evaluation.nlu_eval import understood_as
 
 pytestmark = pytest.mark.server
@@ -54,7 +55,7 @@ def test_a_readme_phrase_is_understood_and_answered(servers, phrase, labels):
     sender = f"readme-{uuid.uuid4().hex[:8]}"
     servers.reply(sender, phrase)
     tracker = httpx.get(
-        f"{servers.rasa_url}/conversations/{sender}/tracker",
+        f"{servers.rasa_url}/conversations/{rest_conversation(sender)}/tracker",
         headers=servers.api_headers(),
         timeout=30,
     ).json()

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from bot.channels.rest import conversation_id as rest_conversation
 from bot.reflection.journal import list_entries
 from bot.reflection.owners import primary_key
 
@@ -37,7 +38,7 @@ def test_behavior_question_to_a_saved_and_shared_reflection(reflection_servers):
     assert "share" in servers.reply(sender, "yes")
     done = servers.reply(sender, "yes")
     assert "saved" in done and "shared" in done
-    [entry] = list_entries([primary_key("rest", sender)], url=db)
+    [entry] = list_entries([primary_key("rest", rest_conversation(sender))], url=db)
     # 3 years is 36 months: the first month of the preschool band (3-6)
     assert entry.shared and entry.theme == "biting_hitting" and entry.age_band == "preschool"
     assert entry.answers["before"] is None  # skipped
@@ -58,10 +59,10 @@ def test_journal_show_and_delete_with_confirmation(reflection_servers):
     assert "1. " in shown and "guilty" in shown and "shared" not in shown
     assert "can't be undone" in servers.reply(sender, "delete my reflections")
     assert "kept" in servers.reply(sender, "no")
-    assert list_entries([primary_key("rest", sender)], url=db)
+    assert list_entries([primary_key("rest", rest_conversation(sender))], url=db)
     servers.reply(sender, "delete my reflections")
     assert "deleted 1 saved reflection" in servers.reply(sender, "yes")
-    assert list_entries([primary_key("rest", sender)], url=db) == []
+    assert list_entries([primary_key("rest", rest_conversation(sender))], url=db) == []
 
 
 def test_leaving_a_reflection_saves_nothing(reflection_servers):
@@ -70,7 +71,7 @@ def test_leaving_a_reflection_saves_nothing(reflection_servers):
     servers.reply(sender, "can we do a reflection")
     servers.reply(sender, "she hid behind the couch when the doorbell rang")
     assert "Nothing was saved" in servers.reply(sender, "stop")
-    assert list_entries([primary_key("rest", sender)], url=db) == []
+    assert list_entries([primary_key("rest", rest_conversation(sender))], url=db) == []
 
 
 def test_reminders_need_a_channel_that_can_reach_the_caregiver(reflection_servers):

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from bot.channels.guard import EMPTY_REPLY, TOO_LONG_REPLY
+from bot.channels.rest import conversation_id as rest_conversation
 
 pytestmark = pytest.mark.server
 
@@ -54,7 +55,9 @@ def test_conversation_is_stored_in_the_sql_tracker_store(servers):
     sender = _sender()
     _texts(servers.say(sender, "what does it cost"))
     with sqlite3.connect(servers.tracker_db) as db:
-        rows = db.execute("SELECT type_name FROM events WHERE sender_id = ?", (sender,)).fetchall()
+        rows = db.execute(
+            "SELECT type_name FROM events WHERE sender_id = ?", (rest_conversation(sender),)
+        ).fetchall()
     kinds = {r[0] for r in rows}
     assert {"user", "bot", "session_started"} <= kinds
 
@@ -140,6 +143,27 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(servers):
     body = {"sender": _sender(), "message": "x" * (limit + 1)}
     resp = httpx.post(f"{servers.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
     assert resp.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Big": "a" * 200_000},  # one huge header
+        {f"X-H{n}": "v" for n in range(2000)},  # very many small ones
+    ],
+    ids=["size", "count"],
+)
+def test_oversized_headers_are_refused_and_the_server_goes_on(servers, headers):
+    # Sanic reads at most REQUEST_MAX_HEADER_SIZE (8 KiB) of headers: size and count.
+    body = {"sender": _sender(), "message": "what is cpp"}
+    try:
+        resp = httpx.post(
+            f"{servers.rasa_url}/webhooks/rest/webhook", json=body, headers=headers, timeout=30
+        )
+        assert resp.status_code == 413
+    except httpx.RemoteProtocolError:
+        pass  # the server may close the connection before the client has sent it all
+    assert _texts(servers.say(_sender(), "what is cpp"))
 
 
 def test_a_long_message_does_not_stall_other_conversations(servers):

@@ -86,3 +86,25 @@ async def test_unreachable_webhook_is_reported_not_raised(db_url, caplog):
     flag = record_flag("conv-10", "self_harm", [], "rules", url=db_url)
     assert await send_alert(flag, webhook_url="http://127.0.0.1:9/nothing") is False
     assert "could not be delivered" in caplog.text
+
+
+def test_one_unread_flag_per_conversation_and_category(db_url):
+    first = record_flag("conv-d", "self_harm", ["end it"], "rules", url=db_url)
+    again = record_flag("conv-d", "self_harm", ["end it", "pills"], "model", url=db_url)
+    assert (again.id, again.repeated, first.repeated) == (first.id, True, False)
+    assert again.evidence == ["end it", "pills"]  # each phrase once, the latest kept
+    other_kind = record_flag("conv-d", "domestic_violence", ["he hits"], "rules", url=db_url)
+    assert other_kind.id != first.id and not other_kind.repeated
+    for n in range(30):  # a flood of detections: still one flag, bounded evidence
+        record_flag("conv-d", "self_harm", [f"phrase {n}"], "rules", url=db_url)
+    flags = list_flags(conversation_id="conv-d", url=db_url)
+    assert sorted(f.category for f in flags) == ["domestic_violence", "self_harm"]
+    [flag] = [f for f in flags if f.category == "self_harm"]
+    assert len(flag.evidence) == 10 and flag.evidence[-1] == "phrase 29"
+
+
+def test_after_staff_acknowledge_a_new_detection_is_a_new_flag(db_url):
+    first = record_flag("conv-e", "harm_to_child", ["hit him"], "rules", url=db_url)
+    acknowledge_flag(first.id, by="nurse.kim", url=db_url)
+    second = record_flag("conv-e", "harm_to_child", ["hit him again"], "rules", url=db_url)
+    assert second.id != first.id and not second.repeated

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.rest import conversation_id as rest_conversation
 from bot.safety.flags import list_flags
 from tests.servers import run_servers
 
@@ -27,7 +28,7 @@ def test_crisis_reply_from_any_point_and_a_stored_flag(shared_servers):
     assert len(crisis) == 1 and "911" in crisis[0]
     texts = _texts(servers.say(sender, "you misunderstood, i'm fine"))
     assert any("are you and your child safe right now" in t for t in texts), texts
-    flags = list_flags(conversation_id=sender, url=db)
+    flags = list_flags(conversation_id=rest_conversation(sender), url=db)
     assert [f.category for f in flags] == ["self_harm"]
 
 

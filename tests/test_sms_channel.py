@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timezone
+from xml.sax.saxutils import unescape
 
 import httpx
 import pytest
@@ -23,7 +24,8 @@ from sqlalchemy import select
 
 from bot.channels import sms_store
 from bot.channels.guard import EMPTY_REPLY
-from bot.channels.sms import PICTURE_REPLY, TwilioSmsInput
+from bot.channels.rate_limits import limit_reply
+from bot.channels.sms import EMPTY_TWIML, PICTURE_REPLY, TwilioSmsInput
 from bot.db import session_scope
 from bot.db.models import SmsContact, SmsMessage
 from bot.identity import owner_key, reset_key_cache
@@ -221,6 +223,21 @@ async def test_stop_words_opt_out_stop_reminders_and_get_no_reply(env, db_url):
             assert is_opted_out("sms", owner_key("phone", number)), word
     assert bot.received == [] and env.sent == []
     assert get_active(conversation) is None  # the reminder was stopped
+
+
+async def test_a_number_over_its_limit_is_told_once_and_nothing_is_kept(env, db_url, monkeypatch):
+    monkeypatch.setenv("RATE_LIMIT_CONVERSATION", "2/minute")
+    get_settings.cache_clear()
+    bot = FakeRasa()
+    async with webhook(bot) as post:
+        answers = [(await post(inbound(f"question {n}", _sid()))).text for n in range(4)]
+        stop = await post(inbound("STOP", _sid()))  # carrier keywords are never limited
+    assert answers[:2] == [EMPTY_TWIML] * 2  # answered through the API, as always
+    assert limit_reply() in unescape(answers[2]) and answers[3] == EMPTY_TWIML
+    assert stop.text == EMPTY_TWIML and is_opted_out("sms", sms_store.conversation_id(NUMBER))
+    assert bot.texts == ["question 0", "question 1"]
+    inbound_rows = [r for r in _rows(db_url) if r.direction == "in"]
+    assert len(inbound_rows) == 3  # two questions and STOP: the refused ones left no trace
 
 
 async def test_stop_in_a_sentence_goes_to_the_bot(env):

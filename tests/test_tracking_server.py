@@ -28,6 +28,7 @@ import sqlalchemy as sa
 import yaml
 
 from bot.channels import sms_store
+from bot.channels.rest import conversation_id as rest_conversation
 from bot.db.migrate import upgrade
 from bot.identity import reset_key_cache
 from bot.settings import get_settings
@@ -165,26 +166,26 @@ def stack(tmp_path_factory, action_stub) -> Iterator[Stack]:
             reset_key_cache()
 
 
-def stored(sender: str) -> list[tuple[str, dict]]:
+def stored(conversation: str) -> list[tuple[str, dict]]:
     """(type, event) of every stored event of a conversation, in order, read directly."""
     engine = sa.create_engine(PG_URL)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
                 sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
-                {"s": sender},
+                {"s": conversation},
             ).all()
     finally:
         engine.dispose()
     return [(row.type_name, json.loads(row.data)) for row in rows]
 
 
-def user_texts(sender: str) -> list[str]:
-    return [event["text"] for kind, event in stored(sender) if kind == "user"]
+def user_texts(conversation: str) -> list[str]:
+    return [event["text"] for kind, event in stored(conversation) if kind == "user"]
 
 
-def assert_no_duplicates(sender: str) -> None:
-    events = [json.dumps(event, sort_keys=True) for _, event in stored(sender)]
+def assert_no_duplicates(conversation: str) -> None:
+    events = [json.dumps(event, sort_keys=True) for _, event in stored(conversation)]
     assert len(events) == len(set(events)), "an event was stored twice"
 
 
@@ -216,7 +217,9 @@ def test_starts_with_the_database_down_answers_503_then_recovers(stack):
 
     stack.db_up()
     assert INTRO in texts(stack.servers.say(sender, "what is cpp"))
-    assert user_texts(sender) == ["what is cpp"]  # the refused ones were not kept anywhere
+    assert user_texts(rest_conversation(sender)) == [
+        "what is cpp"
+    ]  # the refused ones were not kept anywhere
     assert "tracker store reachable again" in stack.log()
 
 
@@ -235,8 +238,8 @@ def test_an_outage_mid_conversation_keeps_nothing_in_memory(stack):
     # Rasa's fail-safe store would have started a new, in-memory conversation during
     # the outage; here the conversation continues from the database: no second intro.
     assert INTRO not in reply
-    assert user_texts(sender) == ["what is cpp", "do you take medicaid"]
-    assert_no_duplicates(sender)
+    assert user_texts(rest_conversation(sender)) == ["what is cpp", "do you take medicaid"]
+    assert_no_duplicates(rest_conversation(sender))
 
 
 # An FAQ that names a child's age: its answer calls the follow-up action (age check).
@@ -262,17 +265,20 @@ def test_the_message_is_stored_before_the_bot_replies(stack):
             assert time.monotonic() < deadline, stack.actions.actions
             time.sleep(0.1)
         # Mid-turn: the bot has answered in memory and is waiting for its action.
-        assert user_texts(sender) == ["hello", QUESTION_WITH_AGE]
-        kinds_after_message = [k for k, _ in stored(sender)][-1]
+        assert user_texts(rest_conversation(sender)) == ["hello", QUESTION_WITH_AGE]
+        kinds_after_message = [k for k, _ in stored(rest_conversation(sender))][-1]
         assert kinds_after_message == "user"  # the turn's replies are not saved yet
     finally:
         stack.actions.hold.clear()
         stack.actions.release.set()
         worker.join(180)
     assert "Child-Parent Psychotherapy" in texts(result["resp"]) or "CPP" in texts(result["resp"])
-    assert user_texts(sender) == ["hello", QUESTION_WITH_AGE]  # once, not again at the end
-    assert [k for k, _ in stored(sender)].count("bot") >= 2
-    assert_no_duplicates(sender)
+    assert user_texts(rest_conversation(sender)) == [
+        "hello",
+        QUESTION_WITH_AGE,
+    ]  # once, not again at the end
+    assert [k for k, _ in stored(rest_conversation(sender))].count("bot") >= 2
+    assert_no_duplicates(rest_conversation(sender))
 
 
 def _sms(stack: Stack, body: str, number: str) -> httpx.Response:

@@ -7,12 +7,14 @@ import uuid
 import httpx
 import pytest
 
+from bot.channels.rest import conversation_id as rest_conversation
+
 pytestmark = pytest.mark.server
 
 
 def _bot_actions(servers, sender: str) -> list[str]:
     tracker = httpx.get(
-        f"{servers.rasa_url}/conversations/{sender}/tracker",
+        f"{servers.rasa_url}/conversations/{rest_conversation(sender)}/tracker",
         headers=servers.api_headers(),
         timeout=30,
     ).json()

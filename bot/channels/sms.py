@@ -8,6 +8,8 @@ bot, a retried send or a reminder all take the same path.
 
 The conversation id is the keyed hash of the caregiver's number (bot.identity), never
 the number; carrier keywords (STOP, START, HELP...) are handled here, before Rasa.
+A number over its rate limit (bot.channels.rate_limits; carrier keywords are never
+limited) is not stored and gets one "too fast" reply an hour in the TwiML.
 
 When the conversation store is down (bot.tracking), a message (other than a carrier
 keyword, which does not need it) is answered in the webhook's own TwiML with the kind
@@ -35,6 +37,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_store
 from bot.channels.guard import EMPTY_REPLY, check_text
+from bot.channels.rate_limits import check_message, limit_reply
 from bot.channels.sms_text import chosen_payload, keyword, split, with_options
 from bot.channels.twilio_api import TwilioSender
 from bot.reminders.repository import is_opted_out, record_opt_in, record_opt_out
@@ -203,7 +206,14 @@ class TwilioSmsInput(InputChannel):
             fields = {key: form.get(key) or "" for key in form}
             if not fields.get("From") or not fields.get("MessageSid"):
                 return response.text("From and MessageSid are required", status=400)
-            if keyword(fields.get("Body", "")) is None and await tracker_down(request):
+            word = keyword(fields.get("Body", ""))
+            if word is None:  # STOP, START and HELP always go through
+                conversation = sms_store.conversation_id(fields["From"].strip())
+                over = await check_message(self.name(), None, conversation)
+                if over is not None:  # not stored; one reply per hour, not one per text
+                    text = message_twiml(limit_reply()) if over.first else EMPTY_TWIML
+                    return response.text(text, content_type="text/xml")
+            if word is None and await tracker_down(request):
                 return response.text(message_twiml(try_again_text()), content_type="text/xml")
             self._start(self.handle(fields, on_new_message))
             return response.text(EMPTY_TWIML, content_type="text/xml")

@@ -17,7 +17,9 @@ push to that output channel) and changes what it trusts:
 * ``user_uttered`` {"message", "message_id"?}: over ``WEB_MAX_MESSAGE_BYTES`` gets
   a "too long" reply (bot.channels.guard, including its crisis scan); only the
   bot's own button payloads pass as intents; a ``message_id`` already seen in this
-  conversation is not processed again. The acknowledgement says what happened;
+  conversation is not processed again. The acknowledgement says what happened
+  ("limited": over a rate limit, not stored, bot.channels.rate_limits; a socket's
+  caller is its address, hashed, and a fresh conversation counts against it);
 * ``history`` -> the conversation so far, from the tracker store
   (bot.channels.web_history), so the page can re-render it after a reload.
 
@@ -50,6 +52,13 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.guard import TOO_LONG_REPLY, Checked, check_text, crisis_excerpt
+from bot.channels.rate_limits import (
+    caller_address,
+    caller_key,
+    check_message,
+    check_new_conversation,
+    limit_reply,
+)
 from bot.channels.web_history import transcript
 from bot.channels.web_relay import client_manager
 from bot.identity import sign, verify
@@ -179,25 +188,44 @@ class WebChatInput(SocketIOInput):
             if not self.origin_allowed(environ.get("HTTP_ORIGIN")):
                 logger.info("web chat: refused a socket from a page not in WEB_ALLOWED_ORIGINS")
                 return False
+            address = caller_address(
+                environ.get("REMOTE_ADDR", ""),
+                environ.get("HTTP_X_FORWARDED_FOR"),
+                get_settings().channel_trust_proxy,
+            )
+            await sio.save_session(sid, {"caller": caller_key(address)}, namespace=namespace)
             return True
 
-        async def bind(sid: str, token: Any) -> str:
-            """The socket's conversation: the token's if it verifies, else a fresh one."""
+        async def bind(sid: str, token: Any) -> str | None:
+            """The socket's conversation: the token's if it verifies, else a fresh one
+            (None when the caller has started too many conversations this hour)."""
             session = await sio.get_session(sid, namespace=namespace)
             conversation = verify(token, TOKEN_PURPOSE) if isinstance(token, str) else None
-            conversation = conversation or session.get("conversation") or uuid.uuid4().hex
+            conversation = conversation or session.get("conversation")
+            if conversation is None:
+                caller = session.get("caller")
+                if caller and await check_new_conversation(self.name(), caller) is not None:
+                    await SocketIOOutput(sio, self.bot_message_evt).send_text_message(
+                        sid, limit_reply()
+                    )
+                    return None
+                conversation = uuid.uuid4().hex
             if session.get("conversation") not in (None, conversation):
                 await sio.leave_room(sid, session["conversation"], namespace=namespace)
-            await sio.save_session(sid, {"conversation": conversation}, namespace=namespace)
+            await sio.save_session(
+                sid, {**session, "conversation": conversation}, namespace=namespace
+            )
             await sio.enter_room(sid, conversation, namespace=namespace)
             await sio.emit(
                 "session_confirm", sign(conversation, TOKEN_PURPOSE), to=sid, namespace=namespace
             )
             return conversation
 
-        async def conversation_of(sid: str, data: dict) -> str:
+        async def conversation_of(sid: str, data: dict) -> tuple[str | None, str | None]:
+            """The socket's conversation (None: refused) and its caller's hashed address."""
             session = await sio.get_session(sid, namespace=namespace)
-            return session.get("conversation") or await bind(sid, data.get("session_id"))
+            conversation = session.get("conversation") or await bind(sid, data.get("session_id"))
+            return conversation, session.get("caller")
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any = None) -> None:
@@ -206,7 +234,9 @@ class WebChatInput(SocketIOInput):
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, data: Any = None) -> dict[str, str]:
             data = data if isinstance(data, dict) else {}
-            conversation = await conversation_of(sid, data)
+            conversation, caller = await conversation_of(sid, data)
+            if conversation is None:  # too many new conversations: already told
+                return {"status": "limited"}
             message_id = data.get("message_id")
             if not (isinstance(message_id, str) and 0 < len(message_id) <= MAX_MESSAGE_ID_CHARS):
                 message_id = None
@@ -216,6 +246,11 @@ class WebChatInput(SocketIOInput):
             if not isinstance(text, str):
                 return {"status": "invalid"}
             output = SocketIOOutput(sio, self.bot_message_evt)
+            # Counted before anything reads the text; a refused message is not stored.
+            if await check_message(self.name(), caller, conversation) is not None:
+                self.recent_ids.forget(conversation, message_id)  # a later re-send may pass
+                await output.send_text_message(conversation, limit_reply())
+                return {"status": "limited"}
             # A long message is scanned with spaCy: keep that off the event loop.
             checked = await asyncio.to_thread(check_web_text, text, self.max_message_bytes)
             if checked.reply is not None:

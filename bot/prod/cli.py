@@ -51,10 +51,14 @@ def run_prod(env_file: Path, instances: int | None, workdir: Path) -> None:
             workdir, instances=count, env_file=env_file, fixed_ports=True, extras=True
         ) as stack:
             click.echo(f"==> Up. Channels through nginx: {stack.proxy_url}")
-            click.echo(
-                f"    curl -s {stack.proxy_url}/webhooks/rest/webhook "
-                """-d '{"sender":"me","message":"what is cpp"}'"""
-            )
+            if settings_from(stack_env(env_file=env_file)).rest_channel == "token":
+                click.echo(
+                    f"    curl -s {stack.proxy_url}/webhooks/rest/webhook "
+                    '-H "Authorization: Bearer $REST_CHANNEL_TOKEN" '
+                    """-d '{"sender":"me","message":"what is cpp"}'"""
+                )
+            else:
+                click.echo("    the REST channel is off (REST_CHANNEL, README: Security)")
             click.echo(f"    instances: {', '.join(stack.instance_urls)} (API with a JWT only)")
             click.echo(f"    logs: {stack.log_dir}/   Ctrl-C stops everything.")
             _supervise(stack)

@@ -62,6 +62,18 @@ def stack_env(
     return merged
 
 
+def check_rest_channel(settings: Settings) -> None:
+    """The REST channel is for trusted clients: off in production, or behind a token."""
+    mode = settings.rest_channel.strip().lower()
+    if mode == "token" and not settings.rest_channel_token:
+        raise RuntimeError("REST_CHANNEL=token needs a REST_CHANNEL_TOKEN (deploy/prod.env)")
+    if mode != "off" and mode != "token":
+        raise RuntimeError(
+            f"REST_CHANNEL={settings.rest_channel!r} is not allowed in production: "
+            "set REST_CHANNEL=off, or token with a long random REST_CHANNEL_TOKEN"
+        )
+
+
 def settings_from(env: dict[str, str]) -> Settings:
     """The project's settings as a process started with ``env`` reads them."""
     names = Settings.__fields__
@@ -279,6 +291,7 @@ def running_stack(
     workdir.mkdir(parents=True, exist_ok=True)
     merged = stack_env(env, env_file)
     settings = settings_from(merged)
+    check_rest_channel(settings)
     if not settings.rasa_jwt_secret_file.is_absolute():
         settings.rasa_jwt_secret_file = ROOT / settings.rasa_jwt_secret_file
     merged["RASA_JWT_SECRET"] = jwt_secret(settings)  # every process signs/checks alike

@@ -1,4 +1,5 @@
-"""Tell staff about a new safety flag: always in the log, and by webhook when configured.
+"""Tell staff about a new safety flag, or a flood of refused messages: always in the log,
+and by webhook when configured.
 
 Neither carries the caregiver's words: the log line and the webhook name the flag,
 its category and a masked conversation id; staff read the rest in the console.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from datetime import datetime, timezone
 
 import httpx
 
@@ -39,6 +41,35 @@ async def send_alert(flag: FlagRecord, webhook_url: str | None = None) -> bool:
     logger.warning(
         "SAFETY FLAG %s: %s in conversation %s", flag.id, flag.category, payload["conversation"]
     )
+    return await _post(payload, f"SAFETY FLAG {flag.id}", webhook_url)
+
+
+async def send_flood_alert(
+    channel: str, limit: str, caller: str, webhook_url: str | None = None
+) -> bool:
+    """Tell staff once that a caller is being refused (bot.channels.rate_limits).
+
+    A flood may hide a real caregiver in trouble behind a stuck client, or be a probe:
+    either way a person should know. ``caller`` is already a hash or a conversation id;
+    only its masked form leaves this function.
+    """
+    payload = {
+        "type": "flood",
+        "channel": channel,
+        "limit": limit,
+        "caller": mask_conversation(caller),
+        "created_at": datetime.now(timezone.utc).isoformat(),
+    }
+    logger.warning(
+        "FLOOD on %s: %s over the %s limit; further messages refused for now",
+        channel,
+        payload["caller"],
+        limit,
+    )
+    return await _post(payload, "FLOOD alert", webhook_url)
+
+
+async def _post(payload: dict, what: str, webhook_url: str | None) -> bool:
     url = webhook_url if webhook_url is not None else get_settings().safety_alert_webhook_url
     if not url:
         return True
@@ -52,5 +83,5 @@ async def send_alert(flag: FlagRecord, webhook_url: str | None = None) -> bool:
             except httpx.HTTPError as exc:
                 logger.error("safety alert webhook failed: %s", type(exc).__name__)
             await asyncio.sleep(0.5 * (attempt + 1))
-    logger.error("SAFETY FLAG %s could not be delivered to the webhook", flag.id)
+    logger.error("%s could not be delivered to the webhook", what)
     return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from bot.safety import CATEGORIES
 
 STATUSES = ("new", "acknowledged", "resolved")
 MAX_NOTE = 2000
+MAX_EVIDENCE = 10  # phrases kept per flag, the latest
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class FlagRecord:
     resolved_by: str | None = None
     resolved_at: datetime | None = None
     note: str | None = None
+    repeated: bool = False  # record_flag added to an unread flag: no second alert
 
 
 def _record(row: SafetyFlag) -> FlagRecord:
@@ -53,14 +55,38 @@ def _record(row: SafetyFlag) -> FlagRecord:
 def record_flag(
     conversation_id: str, category: str, evidence: list[str], source: str, url: str | None = None
 ) -> FlagRecord:
-    """Store a new safety flag for a conversation."""
+    """Store a safety flag, or add this detection to the conversation's unread one.
+
+    At most one *new* (not yet acknowledged) flag per conversation and category: a
+    conversation that repeats danger words, or a flood of them, gives staff one item
+    with the latest evidence and one alert (``repeated`` tells the caller not to alert
+    again). Once staff have acknowledged a flag, a fresh detection is a fresh flag.
+    """
     if category not in CATEGORIES:
         raise ValueError(f"unknown safety category {category!r}")
+    cut = [e[:200] for e in evidence]
     with session_scope(url) as session:
+        open_flag = session.scalars(
+            select(SafetyFlag)
+            .where(
+                SafetyFlag.conversation_id == conversation_id,
+                SafetyFlag.category == category,
+                SafetyFlag.status == "new",
+            )
+            .order_by(SafetyFlag.id.desc())
+            .limit(1)
+        ).first()
+        if open_flag is not None:
+            known = list(open_flag.evidence or [])
+            merged = [*known, *(e for e in cut if e not in known)]
+            open_flag.evidence = merged[-MAX_EVIDENCE:]
+            open_flag.updated_at = utcnow()
+            session.flush()
+            return replace(_record(open_flag), repeated=True)
         row = SafetyFlag(
             conversation_id=conversation_id,
             category=category,
-            evidence=[e[:200] for e in evidence][:10],
+            evidence=cut[:MAX_EVIDENCE],
             source=source,
             status="new",
         )

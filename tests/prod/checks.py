@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 
+from bot.channels.rest import conversation_id
 from tests.prod.stored import duplicate_rows, read_events, split_turns
 from tests.prod.traffic import INTRO_START, Outcome
 
@@ -18,7 +19,7 @@ from tests.prod.traffic import INTRO_START, Outcome
 def loss_problems(tracker_url: str, sender: str, outcomes: list[Outcome]) -> list[str]:
     """Everything wrong with how ``sender``'s conversation was stored (empty: all good)."""
     problems: list[str] = []
-    events = read_events(tracker_url, sender)
+    events = read_events(tracker_url, conversation_id(sender))
     if duplicate_rows(events):
         problems.append(f"{sender}: {len(duplicate_rows(events))} events stored twice")
     _, turns = split_turns(events)
@@ -55,7 +56,7 @@ def order_problems(tracker_url: str, sender: str, outcomes: list[Outcome], tie: 
 
     Answers that arrived within ``tie`` seconds of each other may be stored either way.
     """
-    _, turns = split_turns(read_events(tracker_url, sender))
+    _, turns = split_turns(read_events(tracker_url, conversation_id(sender)))
     position = {turn.user_text: n for n, turn in enumerate(turns)}
     answered = sorted((o for o in outcomes if o.text in position), key=lambda o: o.finished)
     return [

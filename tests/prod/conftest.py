@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.prod_stores import PG_BASE, reset_stores
+from tests.prod_stores import PG_BASE, reset_stores, rest_env
 
 PROD_DIR = Path(__file__).resolve().parent
 # The tests' own database (created when missing) and Redis db, emptied at the start:
@@ -53,6 +53,7 @@ def stack_env() -> dict[str, str]:
         "REDIS_LOCK_DB": str(REDIS_DB),
         "REDIS_PASSWORD": "",
         "REDIS_KEY_PREFIX": "cpptest",
+        **rest_env(REDIS_DB),
     }
 
 

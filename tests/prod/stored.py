@@ -30,13 +30,14 @@ class Turn:
         )
 
 
-def read_events(tracker_url: str, sender: str) -> list[dict[str, Any]]:
-    """All stored events of ``sender``'s conversation, in the order Rasa reads them."""
+def read_events(tracker_url: str, conversation: str) -> list[dict[str, Any]]:
+    """All stored events of a conversation, in the order Rasa reads them."""
     engine = create_engine(tracker_url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+                text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"),
+                {"s": conversation},
             ).all()
     finally:
         engine.dispose()

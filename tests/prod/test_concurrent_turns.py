@@ -14,6 +14,7 @@ from collections import Counter
 import httpx
 import pytest
 
+from bot.channels.rest import conversation_id
 from tests.prod.checks import order_problems
 from tests.prod.stored import duplicate_rows, read_events, split_turns
 from tests.prod.traffic import QUESTIONS, send
@@ -40,7 +41,7 @@ async def test_concurrent_messages_one_conversation_two_instances(stack, tracker
     failed = [o.describe() for o in outcomes if not (o.replied and o.texts)]
     assert not failed, "messages not answered:\n" + "\n".join(failed)
 
-    events = read_events(tracker_url, sender)
+    events = read_events(tracker_url, conversation_id(sender))
     assert not duplicate_rows(events), "events stored twice"
     head, turns = split_turns(events)
     assert not [e for e in head if e["event"] == "bot"], "bot spoke before any message"

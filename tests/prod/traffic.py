@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from tests.prod_stores import REST_HEADERS
+
 WEBHOOK = "/webhooks/rest/webhook"
 
 # FAQ questions from the training data, two for each of the 20 FAQ topics (the first
@@ -110,7 +112,10 @@ async def send(
     error: str | None = None
     try:
         resp = await client.post(
-            base_url + WEBHOOK, json={"sender": sender, "message": text}, timeout=timeout
+            base_url + WEBHOOK,
+            json={"sender": sender, "message": text},
+            headers=REST_HEADERS,
+            timeout=timeout,
         )
         status = resp.status_code
         if status == 200:
