@@ -103,6 +103,21 @@ class ActionAskSlotPick(Action):
         return []
 
 
+def _answers_the_offer(tracker: Tracker) -> bool:
+    """Whether the latest message came after the list of times was shown."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and event.get("event") == "action":
+            if event.get("name") != "action_listen":
+                # The form's own event: it showed the times (action_ask_slot_pick) inside.
+                return event.get("name") in ("slot_choice_form", "action_ask_slot_pick")
+    return False
+
+
 def picked_index(text: str, offered: list[dict[str, Any]]) -> int | None:
     """Which offered time the caregiver chose: '2', 'the second one', 'the last one'."""
     lowered = text.lower()
@@ -141,6 +156,10 @@ class ValidateSlotChoiceForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         offered = tracker.get_slot("offered_slots") or []
+        if not _answers_the_offer(tracker):
+            # The form was just opened by the caregiver's previous answer ("mornings are
+            # best"): that was not a pick, and the times are listed next.
+            return {"slot_pick": None}
         index = picked_index(str(value or ""), offered)
         if index is None:
             dispatcher.utter_message(response="utter_invalid_slot_pick")

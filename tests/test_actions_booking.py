@@ -34,7 +34,13 @@ def tracker(slots: dict | None = None, text: str = "", intent: str = "", entitie
         sender_id=sender,
         slots=dict(slots or {}),
         latest_message={"text": text, "intent": {"name": intent}, "entities": list(entities)},
-        events=[{"event": "user", "input_channel": channel}, *events],
+        # As in a real form: the bot asked (the list of times, for slot picks), then listened.
+        events=[
+            {"event": "action", "name": "slot_choice_form"},
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "input_channel": channel},
+            *events,
+        ],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -178,6 +184,31 @@ async def test_offer_then_book_then_the_slot_is_gone(seeded):
     events, _ = await _offer(BOOKING_SLOTS)
     again = {e["name"]: e["value"] for e in events}["offered_slots"]
     assert offered[0]["id"] not in [o["id"] for o in again]
+
+
+async def test_the_answer_that_opened_the_offer_is_not_a_pick(seeded):
+    # "mornings are best" fills the time preference and opens the list of times: the same
+    # message must not be read as a pick ("Sorry, I didn't catch which time...").
+    events, _ = await _offer(BOOKING_SLOTS)
+    offered = {e["name"]: e["value"] for e in events}["offered_slots"]
+    opened = Tracker(
+        sender_id="conv-3",
+        slots={**BOOKING_SLOTS, "offered_slots": offered},
+        latest_message={"text": "mornings are best", "intent": {"name": "inform"}},
+        events=[
+            {"event": "action", "name": "booking_form"},
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "input_channel": "rest"},
+            {"event": "action", "name": "action_offer_slots"},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_offer_slots",
+    )
+    d = CollectingDispatcher()
+    result = await ValidateSlotChoiceForm().validate_slot_pick("mornings are best", d, opened, {})
+    assert result == {"slot_pick": None} and d.messages == []
 
 
 async def test_a_slot_taken_meanwhile_gets_fresh_offers(seeded):
