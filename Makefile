@@ -19,7 +19,7 @@ MODEL := models/cpp.tar.gz
 TRAIN_ENCODER_THREADS ?= $(shell nproc 2>/dev/null || echo 1)
 SPACY_META := $(SPACY_MODEL_DIR)/meta.json
 # Code that decides what our own trained components learn (their TRAINING_CODE lists).
-TRAINING_CODE := $(addprefix bot/safety/,__init__.py component.py crisis_model.py detector.py \
+TRAINING_CODE := $(addprefix bot/safety/,__init__.py component.py crisis_model.py check_model.py detector.py \
 	lexicon.py normalize.py) $(addprefix bot/nlp/,ngram_classifier.py intent_topic.py \
 	response_selection.py segments.py sentence_featurizer.py encoder.py)
 TRAIN_INPUTS := config.yml domain.yml $(CLINIC_PROFILE) $(shell find data -name '*.yml' 2>/dev/null) $(TRAINING_CODE)
@@ -108,6 +108,7 @@ eval: train ## NLU quality: the blind sets first (the headline figures), then th
 eval-safety: train ## The safety gate on tests/safety (fails below 100% recall or above 5% false alarms), with the held-out sets' figures
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --gate tests/safety/safety_set.yml \
 		--set tests/safety/safety_set.yml --out results/safety \
+		--set tests/safety/dev_d1_2026-12-04.yml --out results/safety-dev-d1 \
 		--set bench/safety_fresh_set.yml --out results/safety-fresh \
 		--set bench/safety_unseen_set.yml --out results/safety-unseen \
 		--set bench/safety_blind_set.yml --out results/safety-blind
@@ -115,6 +116,7 @@ eval-safety: train ## The safety gate on tests/safety (fails below 100% recall o
 safety-report: train ## The same safety figures, printed, never failing
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
 		--set tests/safety/safety_set.yml --out results/safety \
+		--set tests/safety/dev_d1_2026-12-04.yml --out results/safety-dev-d1 \
 		--set bench/safety_fresh_set.yml --out results/safety-fresh \
 		--set bench/safety_unseen_set.yml --out results/safety-unseen \
 		--set bench/safety_blind_set.yml --out results/safety-blind

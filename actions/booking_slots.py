@@ -111,10 +111,9 @@ def _answers_the_offer(tracker: Tracker) -> bool:
             if seen_user:
                 return False
             seen_user = True
-        elif seen_user and event.get("event") == "action":
-            if event.get("name") != "action_listen":
-                # The form's own event: it showed the times (action_ask_slot_pick) inside.
-                return event.get("name") in ("slot_choice_form", "action_ask_slot_pick")
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            # The form's own event: it showed the times (action_ask_slot_pick) inside.
+            return event.get("name") in ("slot_choice_form", "action_ask_slot_pick")
     return False
 
 

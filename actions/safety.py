@@ -38,10 +38,15 @@ class ActionFlagSafety(Action):
             return []
         evidence = list(safety.get("evidence") or [])
         source = safety.get("source") or "model"
+        also = [c for c in safety.get("also") or [] if c in CATEGORIES and c != category]
+        for other in also:  # one message names every danger shown (the reply, then these)
+            dispatcher.utter_message(response=f"utter_crisis_also_{other}")
+        flags = []
         try:
-            flag = await asyncio.to_thread(
-                record_flag, tracker.sender_id, category, evidence, source
-            )
+            for kind in (category, *also):
+                flags.append(
+                    await asyncio.to_thread(record_flag, tracker.sender_id, kind, evidence, source)
+                )
         except Exception as exc:  # the database is down or misconfigured
             logger.error(
                 "SAFETY FLAG NOT STORED (%s) for %s in conversation %s",
@@ -50,6 +55,7 @@ class ActionFlagSafety(Action):
                 mask_conversation(tracker.sender_id),
             )
             return []
-        if not flag.repeated:  # an unread flag of this kind was already alerted
-            await send_alert(flag)
+        for flag in flags:
+            if not flag.repeated:  # an unread flag of this kind was already alerted
+                await send_alert(flag)
         return []

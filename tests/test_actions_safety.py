@@ -66,3 +66,16 @@ async def test_database_down_is_logged_without_words_and_does_not_raise(monkeypa
     assert events == []
     assert "SAFETY FLAG NOT STORED" in caplog.text
     assert "kill myself" not in caplog.text and "5550001111" not in caplog.text
+
+
+async def test_two_dangers_are_both_named_and_both_flagged(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    safety = {"category": "domestic_violence", "source": "rules", "evidence": ["he hit me"],
+              "also": ["harm_to_child"]}  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    await ActionFlagSafety().run(dispatcher, _tracker("conv-two", safety, "domestic_violence"), {})
+    get_settings.cache_clear()
+    assert [m["response"] for m in dispatcher.messages] == ["utter_crisis_also_harm_to_child"]
+    flags = list_flags(conversation_id="conv-two", url=db_url)
+    assert sorted(f.category for f in flags) == ["domestic_violence", "harm_to_child"]

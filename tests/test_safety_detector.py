@@ -158,3 +158,11 @@ def test_a_harm_word_does_not_reach_across_a_when_clause(detector):
 )
 def test_the_idioms_do_not_hide_the_literal_danger(detector, text, category):
     assert detector.detect(text).category == category
+
+
+def test_a_parents_own_suicidal_thoughts_come_first_and_the_other_danger_is_named(detector):
+    found = detector.detect("i swallowed all my pills and i want to die, the baby is asleep")
+    assert found.category == "self_harm"
+    both = detector.detect("he punched me again and then he hit my son with a belt")
+    assert {both.category, *both.also} == {"domestic_violence", "harm_to_child"}
+    assert detector.detect("i want to end my life").also == []

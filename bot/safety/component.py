@@ -39,8 +39,10 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlp import encoder
 from bot.nlp.ngram_classifier import LinearClassifierComponent
 from bot.safety import CATEGORIES
+from bot.safety.check_model import CheckModel, training_label
 from bot.safety.crisis_model import CrisisModel
 from bot.safety.detector import SafetyDetector, SafetyResult
 
@@ -57,8 +59,12 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
 
     # The code that decides what the trained layer learns.
     TRAINING_CODE = ("safety/__init__.py", "safety/component.py", "safety/crisis_model.py",
-                     "safety/detector.py", "safety/lexicon.py", "safety/normalize.py",
-                     "nlp/ngram_classifier.py")  # fmt: skip
+                     "safety/check_model.py", "safety/detector.py", "safety/lexicon.py",
+                     "safety/normalize.py", "nlp/ngram_classifier.py")  # fmt: skip
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        return super().fingerprint_addon(config) + encoder.fingerprint()
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -66,7 +72,15 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         # even when the rules are silent (chosen on the dev set, README, Safety).
         # fallback_threshold: the FallbackClassifier's; a demoted crisis pick becomes
         # "nlu_fallback" when the next intent is under it. C: the model's regularisation.
-        return {"model_threshold": 0.7, "fallback_threshold": 0.4, "C": 10.0}
+        # check_threshold: the check layer's concern from which an otherwise calm message
+        # gets the gentle "is anyone in danger right now?" (chosen on the dev sets).
+        return {
+            "model_threshold": 0.7,
+            "fallback_threshold": 0.4,
+            "C": 10.0,
+            "check_threshold": 0.85,
+            "check_C": 10.0,
+        }
 
     def __init__(
         self,
@@ -74,8 +88,11 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         model_storage: ModelStorage | None = None,
         resource: Resource | None = None,
         crisis_model: CrisisModel | None = None,
+        check_model: CheckModel | None = None,
     ) -> None:
         super().__init__(config, model_storage, resource)
+        self._check_threshold = float(config["check_threshold"])
+        self._check_model = check_model
         self._threshold = float(config["model_threshold"])
         self._fallback_threshold = float(config["fallback_threshold"])
         self._crisis_model = crisis_model
@@ -93,7 +110,8 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         # No silent rules-only mode: a model without its trained layer must not serve.
         with model_storage.read_from(resource) as directory:
             crisis_model = CrisisModel.load(directory)
-        return cls(config, model_storage, resource, crisis_model)
+            check_model = CheckModel.load(directory)
+        return cls(config, model_storage, resource, crisis_model, check_model)
 
     def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
         """Fits the crisis model on every intent example (crisis intents against the rest)."""
@@ -105,8 +123,15 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             [m.get(INTENT) for m in examples],
             c=float(self._config["C"]),
         )
+        logger.info("Training the check layer on the encoder's vectors")
+        self._check_model = CheckModel.fit(
+            [m.get(TEXT) for m in examples],
+            [training_label(m.get(INTENT), m.get("metadata")) for m in examples],
+            c=float(self._config["check_C"]),
+        )
         with self._storage_for_writing() as directory:
             self._crisis_model.save(directory)
+            self._check_model.save(directory)
         return self._resource
 
     def _detector_for(self, model: SpacyModel) -> SafetyDetector:
@@ -138,8 +163,10 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 "category": category,
                 "source": source,
                 "evidence": found.evidence,
+                "also": found.also if found.category else [],
                 "past": found.past,
                 "model_confidence": model_confidence,
+                **self._tier(text, category, found),
             }
             message.set(SAFETY, info, add_to_output=True)
             if not category and found.past:
@@ -158,6 +185,18 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                     add_to_output=True,
                 )
         return messages
+
+    def _tier(self, text: str, category: str | None, found: SafetyResult) -> dict[str, Any]:
+        """Full protocol (a category), a gentle check, or nothing; and what a check is about."""
+        if category:
+            return {"tier": "full"}
+        if self._check_model is None:
+            raise RuntimeError("the safety component has no trained check layer")
+        concern = self._check_model.concern(text)
+        if concern.score >= self._check_threshold:
+            return {"tier": "check", "check_category": concern.category,
+                    "check_score": concern.score}  # fmt: skip
+        return {"tier": None, "check_score": concern.score}
 
     def _demote(self, message: Message) -> None:
         """An unsure crisis pick gives way to the next intent, or to nlu_fallback."""

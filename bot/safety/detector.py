@@ -70,7 +70,10 @@ PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "
 HEDGES = {"almost", "nearly"}
 HARM_VERBS = set(CLASSES["HARM"]) | {"threaten", "touch"}
 COMPANION = {"with", "w"}  # a child named after "with" is with the writer, not the doer
-URGENCY = ("medical_emergency", "self_harm", "harm_to_child", "domestic_violence")
+# Which reply comes first when several dangers show; the others are named after it
+# (``also``). A caregiver's own suicidal thoughts come first even beside a child's
+# emergency: the self-harm reply names 911 too, and the medical line follows.
+URGENCY = ("self_harm", "medical_emergency", "harm_to_child", "domestic_violence")
 # Words that can follow a pronoun object ("hit her hard"), unlike a possessed thing ("her plate").
 OBJECT_FOLLOWERS = {"hard", "again", "so", "really", "too", "with", "when", "in", "on", "every",
                     "all", "until", "because", "while", "if", "at", "badly", "around", "up",
@@ -97,6 +100,7 @@ class SafetyResult:
 
     category: str | None = None
     evidence: list[str] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)  # other dangers shown, most urgent first
     past: list[str] = field(default_factory=list)  # categories mentioned only as past context
     set_aside: list[tuple[str, str, str]] = field(default_factory=list)  # (category, text, why)
     lemmas: str = ""  # the normalised message as lemmas: what the trained layer reads
@@ -193,6 +197,7 @@ class SafetyDetector:
             result.category = next(c for c in URGENCY if c in found)
             if result.category == "domestic_violence" and CHILD_VICTIM.search(doc.text):
                 result.category = "harm_to_child"  # "i'm 11 and my mom hits me"
+            result.also = [c for c in URGENCY if c in found and c != result.category]
         return result
 
     # --- context checks -------------------------------------------------------------
