@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.evaluation.nlu_eval import BLIND_TARGETS, failures, score, understood_as
+from bot.evaluation.nlu_eval import BLIND_TARGETS, failures, score, understood_as, wilson_upper
 from bot.evaluation.nlu_sets import EvalSet, Example, load_blind, load_rasa_nlu
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +59,7 @@ def test_the_figures_of_a_set():
         "out_of_scope": {"faq/cost": 1},
     }
     problems = failures(EvalSet("x", Path("x.yml"), True, examples), figures)
-    assert len(problems) == len(BLIND_TARGETS)
+    assert problems and all("clearly below" in p for p in problems)
 
 
 def test_every_blind_set_loads_with_known_labels():
@@ -82,11 +82,31 @@ def test_the_dev_set_loads_in_rasas_format():
     assert len(examples) > 100 and all(e.label and e.text for e in examples)
 
 
-def test_a_blind_set_fails_the_build_only_a_point_below_its_target():
+def _figures(understood: float, greeting: float, declined: float = 1.0) -> dict:
+    return {
+        "messages": 522,
+        "understood": understood,
+        "greeting_first": greeting,
+        "out_of_scope_declined": declined,
+        "by_tag": {"greeting": {"n": 62, "recall": greeting}},
+        "by_label": {"out_of_scope": {"n": 34, "recall": declined}},
+    }
+
+
+def test_a_blind_set_fails_the_build_only_when_clearly_below_its_target():
     blind = EvalSet("b", Path("b.yml"), True, [])
+    # One greeting-first message short (58 of 62) and 94.9% understood: noise.
+    assert failures(blind, _figures(0.949, 58 / 62)) == []
+    problems = failures(blind, _figures(0.92, 50 / 62, 0.70))
+    assert [p.split(":")[1].split()[0] for p in problems] == [
+        "understood", "out_of_scope_declined", "greeting_first"
+    ]  # fmt: skip
+    assert set(BLIND_TARGETS) == {"understood", "out_of_scope_declined", "greeting_first"}
     dev = EvalSet("d", Path("d.yml"), False, [])
-    near = {"understood": 0.945, "out_of_scope_declined": 0.95, "greeting_first": 0.95}
-    assert failures(blind, near) == []
-    assert failures(dev, near) != []  # a dev set has no margin
-    far = {**near, "understood": 0.93}
-    assert [p.split(":")[1].split()[0] for p in failures(blind, far)] == ["understood"]
+    assert failures(dev, {"understood": 0.949}) != []  # a dev set has no interval
+
+
+def test_the_wilson_upper_bound():
+    assert wilson_upper(1.0, 10) == 1.0
+    assert 0.95 < wilson_upper(58 / 62, 62) < 0.99
+    assert wilson_upper(0.5, 0) == 1.0
