@@ -109,13 +109,23 @@ def test_faq_topics_come_in_the_response_selectors_shape(trained, nlp):
     assert intents.count("faq") == 1 and not any("/" in name for name in intents)
 
 
-def test_a_second_question_is_marked_with_its_words(trained, nlp):
-    text = "how long is each session and how much does it cost?"
+@pytest.mark.parametrize(
+    ("text", "first", "second_words"),
+    [
+        # Two FAQ questions: the first answered, the second marked with its words.
+        ("how long is each session and how much does it cost?", "faq/session_length",
+         "how much does it cost?"),
+        # A booking with a question is a booking that also asks.
+        ("hi, I'd like to book a first visit. do you take medicaid?", "book_appointment",
+         "do you take medicaid?"),
+    ],
+)  # fmt: skip
+def test_a_second_question_is_marked_with_its_words(trained, nlp, text, first, second_words):
     message = _parse(trained[0], nlp, text)
-    assert _understood(message) == "faq/session_length"
+    assert _understood(message) == first
     (also,) = [e for e in message.get(ENTITIES) if e["entity"] == ALSO_ASKED]
     assert also["value"] == "faq/cost"
-    assert text[also["start"] : also["end"]] == "how much does it cost?"
+    assert text[also["start"] : also["end"]] == second_words
 
 
 def test_context_before_the_question_does_not_decide(trained, nlp):
@@ -171,12 +181,3 @@ def test_the_fast_scores_equal_sklearns(trained, nlp):
     lemmas = [classifier._main_lemmas(m) for m in messages]
     expected = classifier._model.predict_proba(classifier._features(vectors, lemmas))
     assert np.allclose(classifier._probabilities(vectors, lemmas), expected, atol=1e-9)
-
-
-def test_a_booking_with_a_question_is_a_booking_that_also_asks(trained, nlp):
-    text = "hi, I'd like to book a first visit. do you take medicaid?"
-    message = _parse(trained[0], nlp, text)
-    assert _understood(message) == "book_appointment"
-    (also,) = [e for e in message.get(ENTITIES) if e["entity"] == ALSO_ASKED]
-    assert also["value"] == "faq/cost"
-    assert text[also["start"] : also["end"]] == "do you take medicaid?"

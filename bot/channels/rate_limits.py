@@ -19,6 +19,7 @@ import asyncio
 import functools
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
@@ -133,53 +134,45 @@ def get_channel_limits() -> ChannelLimits:
     )
 
 
-async def check_message(
-    channel: str, caller: str | None, conversation: str, *, new: bool = False
+async def _counted(
+    channel: str, alert_as: str, count: Callable[[], Refusal | None], what: str
 ) -> Refusal | None:
-    """Count a message (and a new conversation, when ``new``) off the event loop.
+    """Run ``count`` off the event loop; alert staff on the first refusal of the hour.
 
-    Alerts staff on the caller's first refusal of the hour. Fails open: if the counts
-    cannot be reached, the message goes through and the error is logged.
+    Fails open: if the counts cannot be reached, ``what`` goes through and the error is
+    logged (Redis down, a bad setting: never refuse a caregiver for it).
     """
+    try:
+        refusal = await asyncio.to_thread(count)
+    except Exception as exc:
+        logger.error("rate limits unavailable, %s let through: %s", what, type(exc).__name__)
+        return None
+    if refusal is not None and refusal.first:
+        from bot.safety.alerts import send_flood_alert
+
+        await send_flood_alert(channel, refusal.limit, alert_as)
+    return refusal
+
+
+async def check_message(
+    channel: str, caller: str | None, conversation: str, *, new_if_unseen: bool = False
+) -> Refusal | None:
+    """Count a message; with ``new_if_unseen`` (REST, whose senders start conversations
+    by naming them) a conversation not seen for a day also counts as a new one."""
 
     def count() -> Refusal | None:
         limits = get_channel_limits()
-        if new and caller:
+        if new_if_unseen and caller and limits.first_seen(channel, conversation):
             refusal = limits.new_conversation(caller)
             if refusal is not None:
                 return refusal
         return limits.message(caller, conversation)
 
-    try:
-        refusal = await asyncio.to_thread(count)
-    except Exception as exc:  # Redis down, a bad setting: never refuse a caregiver for it
-        logger.error("rate limits unavailable, message let through: %s", type(exc).__name__)
-        return None
-    if refusal is not None and refusal.first:
-        from bot.safety.alerts import send_flood_alert
-
-        await send_flood_alert(channel, refusal.limit, caller or conversation)
-    return refusal
+    return await _counted(channel, caller or conversation, count, "message")
 
 
 async def check_new_conversation(channel: str, caller: str) -> Refusal | None:
-    """Count a new conversation of a caller (web chat), off the event loop; fails open."""
-    try:
-        refusal = await asyncio.to_thread(lambda: get_channel_limits().new_conversation(caller))
-    except Exception as exc:
-        logger.error("rate limits unavailable, conversation let through: %s", type(exc).__name__)
-        return None
-    if refusal is not None and refusal.first:
-        from bot.safety.alerts import send_flood_alert
-
-        await send_flood_alert(channel, refusal.limit, caller)
-    return refusal
-
-
-async def is_new_conversation(channel: str, conversation: str) -> bool:
-    """Whether a conversation id is new today (False when the counts cannot be reached)."""
-    try:
-        return await asyncio.to_thread(get_channel_limits().first_seen, channel, conversation)
-    except Exception as exc:
-        logger.error("rate limits unavailable: %s", type(exc).__name__)
-        return False
+    """Count a new conversation of a caller (a fresh web chat)."""
+    return await _counted(
+        channel, caller, lambda: get_channel_limits().new_conversation(caller), "conversation"
+    )

@@ -33,7 +33,6 @@ from bot.channels.rate_limits import (
     caller_address,
     caller_key,
     check_message,
-    is_new_conversation,
     limit_reply,
 )
 from bot.settings import get_settings
@@ -123,8 +122,7 @@ class CaregiverRestInput(RestInput):
             # Counted before anything reads the text: a flood costs no parsing.
             conversation = conversation_id(sender)
             caller = _caller(request)
-            new = await is_new_conversation(self.name(), conversation)
-            over = await check_message(self.name(), caller, conversation, new=new)
+            over = await check_message(self.name(), caller, conversation, new_if_unseen=True)
             if over is not None:  # not stored, not read by the bot
                 return response.json(
                     {"error": f"too many requests ({over.limit})", "text": limit_reply()},
