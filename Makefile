@@ -105,13 +105,14 @@ eval: train ## NLU quality: the blind sets first (the headline figures), then th
 		$(foreach f,$(wildcard tests/blind/nlu_*.yml),--blind $(f)) \
 		$(foreach f,$(wildcard tests/nlu/*.yml),--dev $(f)) --out results/nlu
 
-eval-safety: train ## The safety gate on tests/safety (fails below 100% recall or above 5% false alarms), with the held-out sets' figures
+eval-safety: train ## The safety gate on tests/safety (every danger reached, 95% right category, at most 5% false alarms), with the dev and blind sets' figures
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --gate tests/safety/safety_set.yml \
 		--set tests/safety/safety_set.yml --out results/safety \
 		--set tests/safety/dev_d1_2026-12-04.yml --out results/safety-dev-d1 \
 		--set bench/safety_fresh_set.yml --out results/safety-fresh \
 		--set bench/safety_unseen_set.yml --out results/safety-unseen \
-		--set bench/safety_blind_set.yml --out results/safety-blind
+		--set bench/safety_blind_set.yml --out results/safety-blind \
+		--set tests/blind/safety_2026-12-04.yml --out results/safety-blind-2026-12-04
 
 safety-report: train ## The same safety figures, printed, never failing
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
@@ -119,7 +120,8 @@ safety-report: train ## The same safety figures, printed, never failing
 		--set tests/safety/dev_d1_2026-12-04.yml --out results/safety-dev-d1 \
 		--set bench/safety_fresh_set.yml --out results/safety-fresh \
 		--set bench/safety_unseen_set.yml --out results/safety-unseen \
-		--set bench/safety_blind_set.yml --out results/safety-blind
+		--set bench/safety_blind_set.yml --out results/safety-blind \
+		--set tests/blind/safety_2026-12-04.yml --out results/safety-blind-2026-12-04
 
 test: setup validate lint train pytest rasa-test eval eval-safety ## Every check: validate, lint, pytest, train, test stories, NLU eval, the safety gate, test-prod (when PostgreSQL and Redis answer)
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \

@@ -180,10 +180,40 @@ class ActionAskContact(Action):
                 buttons=[{"title": "Yes", "payload": "/affirm"}],
             )
         else:
+            handoff = (tracker.active_loop or {}).get("name") == "handoff_form"
+            use = "to get back to you" if handoff else "for your appointment"
             dispatcher.utter_message(
                 text=(
                     "What's the best phone number or email for the clinic to reach you about "
-                    "this? We use it only for your appointment."
+                    f"this? We use it only {use}."
                 )
             )
+        if after_violence_reply(tracker):
+            dispatcher.utter_message(response="utter_ask_safe_to_contact")
         return []
+
+
+VIOLENCE_REPLIES = {"utter_crisis_domestic_violence", "utter_crisis_also_domestic_violence"}
+
+
+def _said(event: dict) -> str | None:
+    return (
+        (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
+    )
+
+
+def violence_reply_given(tracker: Tracker) -> bool:
+    """The bot gave the violence-at-home reply earlier in this conversation."""
+    return any(_said(e) in VIOLENCE_REPLIES for e in tracker.events)
+
+
+def after_violence_reply(tracker: Tracker) -> bool:
+    """The bot gave the violence-at-home reply and has not yet asked if contact is safe."""
+    pending = False
+    for event in tracker.events:
+        said = _said(event)
+        if said in VIOLENCE_REPLIES:
+            pending = True
+        elif said == "utter_ask_safe_to_contact":
+            pending = False
+    return pending

@@ -10,8 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, report_error
-from actions.booking_form import check_contact
+from actions.booking_form import check_contact, violence_reply_given
 from bot.booking.handoffs import create_handoff, expected_contact_text
+from bot.safety.flags import latest_open_flag
 
 MAX_TIME_CHARS = 200
 
@@ -44,7 +45,12 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"contact": check_contact(value, dispatcher, tracker)}
+        contact = check_contact(value, dispatcher, tracker)
+        words = str(value or "").strip()
+        if contact and violence_reply_given(tracker) and words not in (contact, ""):
+            # "312-555-0147, text only, no voicemail": staff need the words, not the number.
+            contact = f"{contact} (they wrote: {words[:MAX_TIME_CHARS]})"
+        return {"contact": contact}
 
     def validate_handoff_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -60,14 +66,19 @@ class ActionCreateHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        reason = handoff_reason(tracker)
+        urgent = reason == "after_crisis_reply"  # staff call back first, flag in hand
         try:
+            flag = await in_thread(latest_open_flag, tracker.sender_id) if urgent else None
             await in_thread(
                 create_handoff,
                 tracker.sender_id,
-                handoff_reason(tracker),
+                reason,
                 tracker.get_slot("contact"),
                 tracker.get_slot("handoff_time"),
                 tracker.get_latest_input_channel(),
+                urgent=urgent,
+                flag_id=flag.id if flag else None,
             )
         except Exception as exc:
             report_error(dispatcher, tracker, exc, "creating a handoff request")

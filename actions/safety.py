@@ -17,13 +17,43 @@ from bot.safety.flags import record_flag
 logger = logging.getLogger(__name__)
 
 
-class ActionFlagSafety(Action):
-    """Store the detection (category, evidence, source) and alert staff.
+async def flag_and_alert(
+    conversation_id: str,
+    categories: list[str],
+    evidence: list[str],
+    source: str,
+    *,
+    tier: str = "full",
+) -> None:
+    """One flag per category (merged into an unread one), an alert for each new full flag.
 
-    The caregiver has already had the crisis reply (a domain response); if the
-    database is down the failure is logged loudly, without the message text, and
-    the conversation goes on.
+    The caregiver has already had their reply; if the database is down the failure is
+    logged loudly, without the message text, and the conversation goes on.
     """
+    flags = []
+    try:
+        for kind in categories:
+            flags.append(
+                await asyncio.to_thread(
+                    record_flag, conversation_id, kind, evidence, source, tier=tier
+                )
+            )
+    except Exception as exc:  # the database is down or misconfigured
+        logger.error(
+            "SAFETY %s NOT STORED (%s) for %s in conversation %s",
+            "FLAG" if tier == "full" else "CHECK",
+            type(exc).__name__,
+            ", ".join(categories),
+            mask_conversation(conversation_id),
+        )
+        return
+    for flag in flags:
+        if tier == "full" and not flag.repeated:  # an unread flag was already alerted
+            await send_alert(flag)
+
+
+class ActionFlagSafety(Action):
+    """Store the detection (category, evidence, source) and alert staff."""
 
     def name(self) -> str:
         return "action_flag_safety"
@@ -36,26 +66,13 @@ class ActionFlagSafety(Action):
         category = safety.get("category") or message.get("intent", {}).get("name")
         if category not in CATEGORIES:
             return []
-        evidence = list(safety.get("evidence") or [])
-        source = safety.get("source") or "model"
         also = [c for c in safety.get("also") or [] if c in CATEGORIES and c != category]
         for other in also:  # one message names every danger shown (the reply, then these)
             dispatcher.utter_message(response=f"utter_crisis_also_{other}")
-        flags = []
-        try:
-            for kind in (category, *also):
-                flags.append(
-                    await asyncio.to_thread(record_flag, tracker.sender_id, kind, evidence, source)
-                )
-        except Exception as exc:  # the database is down or misconfigured
-            logger.error(
-                "SAFETY FLAG NOT STORED (%s) for %s in conversation %s",
-                type(exc).__name__,
-                category,
-                mask_conversation(tracker.sender_id),
-            )
-            return []
-        for flag in flags:
-            if not flag.repeated:  # an unread flag of this kind was already alerted
-                await send_alert(flag)
+        await flag_and_alert(
+            tracker.sender_id,
+            [category, *also],
+            list(safety.get("evidence") or []),
+            safety.get("source") or "model",
+        )
         return []

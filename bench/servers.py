@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -25,18 +24,13 @@ from pathlib import Path
 
 import httpx
 
+from bot.ports import free_port
 from bot.prod.commands import action_server_command, rasa_run_options, rasa_server_command
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 # The payload bot.api_auth.admin_token() signs: an admin of Rasa's HTTP API.
 JWT_PAYLOAD = {"user": {"username": "cpp-internal", "role": "admin"}}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def api_token(secret: str) -> str:

@@ -22,6 +22,16 @@ def fresh_rate_limits():
     get_channel_limits.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_alert_digest():
+    """Each test's alerts start a fresh minute (bot.safety.alerts holds back floods)."""
+    from bot.safety.alerts import reset_digest
+
+    reset_digest()
+    yield
+    reset_digest()
+
+
 @pytest.fixture(scope="session")
 def profile() -> ClinicProfile:
     return load_profile(ROOT / "clinic.yml")
@@ -56,10 +66,26 @@ def servers(shared_servers):
     return shared_servers.servers
 
 
-# TEST_POSTGRES_URL lets parallel runs use their own database (each test drops its schema).
-POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
-)
+def pytest_configure(config) -> None:
+    """This run's own PostgreSQL database (tests/pg_run.py): parallel runs never collide."""
+    from tests.pg_run import create_run_database
+
+    create_run_database()
+
+
+def pytest_unconfigure(config) -> None:
+    from bot.db import reset_engine
+    from tests.pg_run import drop_run_database
+
+    reset_engine()  # close pooled connections before the database goes
+    drop_run_database()
+
+
+def postgres_url() -> str:
+    """This run's database (set by pytest_configure); each test drops its schema."""
+    from tests.pg_run import DEFAULT_URL
+
+    return os.environ.get("TEST_POSTGRES_URL", DEFAULT_URL)
 
 
 def _postgres_reachable() -> bool:
@@ -85,7 +111,7 @@ def db_url(request, tmp_path):
     else:
         if not _postgres_reachable():
             pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-        url = POSTGRES_URL
+        url = postgres_url()
         with get_engine(url).begin() as conn:  # start from an empty schema
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade(url)

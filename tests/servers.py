@@ -8,7 +8,6 @@ the project's JWT secret, as in `make run`: API calls send ``Servers.api_headers
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,18 +18,13 @@ from pathlib import Path
 import httpx
 
 from bot.api_auth import admin_token, jwt_secret
+from bot.ports import free_port
 from bot.prod.commands import action_server_command, rasa_server_command
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 # CPP_TEST_MODEL lets a developer test a copy while a new model trains.
 MODEL = Path(os.environ.get("CPP_TEST_MODEL", ROOT / "models" / "cpp.tar.gz"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.segments import segment
+from bot.nlp.segments import is_question, segment
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,19 @@ def test_a_very_long_message_keeps_its_opening_and_its_end():
     parts = segment(text).parts
     assert len(parts) == 6
     assert parts[0].startswith("Sentence number 0") and parts[-1].startswith("Sentence number 19")
+
+
+@pytest.mark.parametrize(
+    ("part", "asks"),
+    [
+        ("i would like to set up a first appointment please", True),
+        ("id like to book", True),
+        ("we really need someone to call us", True),
+        ("pls book us in", True),
+        ("i love her so much", False),
+        ("since then shes been waking up screaming every night", False),
+    ],
+)
+def test_a_request_said_as_a_wish_asks_like_a_question(part, asks):
+    # After long context the request is what the message asks, not the backstory.
+    assert is_question(part) is asks

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from bot.evaluation.safety_report import evaluate
-from bot.safety.check_model import CHECK, NONE, CheckModel, sentences, training_label
+from bot.nlp.encoder import get_encoder
+from bot.safety.check_model import CHECK, NONE, CheckModel, Concern, sentences, training_label
 
 TEXTS = [
     "i want to die tonight", "i am going to end it all", "he hits my daughter every night",
@@ -43,6 +44,22 @@ def test_concern_is_high_for_danger_and_low_for_a_plain_question(model):
     danger = model.concern("i want to die tonight")
     assert danger.score > model.concern("how much does it cost").score
     assert danger.category == "self_harm"
+
+
+def test_ambiguous_when_the_check_class_outweighs_every_danger():
+    # A model written by hand: one vector dimension per class, so the text decides nothing.
+    classes = ["check", "domestic_violence", "harm_to_child", "medical_emergency", "none",
+               "self_harm"]  # fmt: skip
+    size = get_encoder().encode(["x"]).shape[1]
+
+    def reading(weights: dict[str, float]) -> Concern:
+        intercept = np.array([weights.get(c, -5.0) for c in classes], dtype=np.float32)
+        return CheckModel(np.zeros((len(classes), size), np.float32), intercept,
+                          classes).concern("anything")  # fmt: skip
+
+    assert reading({"check": 2.0, "self_harm": 1.0}).ambiguous
+    danger = reading({"check": 1.0, "self_harm": 2.0})
+    assert not danger.ambiguous and danger.category == "self_harm"
 
 
 def test_the_most_worrying_sentence_counts(model):

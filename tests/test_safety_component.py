@@ -174,3 +174,58 @@ def test_a_change_to_the_training_code_changes_the_fingerprint(
     assert component_class.fingerprint_addon(config) == before
     (tmp_path / "nlp" / "ngram_classifier.py").write_text("# changed\n")
     assert component_class.fingerprint_addon(config) != before
+
+
+def test_an_ambiguous_message_gets_the_check_and_keeps_what_it_answers(component, spacy_model):
+    # A hypothetical: the rules see an ingestion, the encoder reads it as a check.
+    message = _parse(
+        component,
+        spacy_model,
+        "if my kid swallowed a battery would i call poison control or 911 first",
+        [("faq", 0.6), ("medical_question", 0.3)],
+    )
+    safety = message.get(SAFETY)
+    if safety["tier"] != "check":  # the trained layers decide; this text is a dev example
+        pytest.skip(f"this training reads it as {safety['tier']}")
+    assert safety["category"] is None and safety["check_category"] == "medical_emergency"
+    assert safety["answered"] == "faq"
+    assert message.get(INTENT) == {"name": "safety_check", "confidence": 1.0}
+
+
+def test_the_encoders_concern_alone_is_a_check_of_its_own_kind(component, spacy_model, monkeypatch):
+    from bot.safety.check_model import Concern
+
+    monkeypatch.setattr(
+        component._check_model, "concern", lambda text: Concern(0.95, "harm_to_child", False)
+    )
+    message = _parse(
+        component, spacy_model, "she bit a boy who took her truck", [("share_moment", 0.8)]
+    )
+    assert message.get(INTENT)["name"] == "safety_concern"  # forms take it as their answer
+    assert message.get(SAFETY)["answered"] == "share_moment"
+
+
+def test_a_check_is_never_the_answer_to_i_am_safe(component, spacy_model, monkeypatch):
+    from bot.safety.check_model import Concern
+
+    monkeypatch.setattr(
+        component._check_model, "concern", lambda text: Concern(0.99, "self_harm", True)
+    )
+    message = _parse(component, spacy_model, "no, we are fine", [("i_am_safe", 0.9)])
+    assert message.get(INTENT)["name"] == "i_am_safe"
+    assert message.get(SAFETY)["tier"] is None
+
+
+def test_a_danger_the_encoder_reads_as_ambiguous_is_a_check(component, spacy_model, monkeypatch):
+    from bot.safety.check_model import Concern
+
+    monkeypatch.setattr(
+        component._check_model, "concern", lambda text: Concern(0.95, "self_harm", True)
+    )
+    message = _parse(component, spacy_model, "i want to kill myself", [("faq", 0.5)])
+    safety = message.get(SAFETY)
+    if safety["model_confidence"] >= 0.9:  # the n-gram model is sure: the full protocol
+        assert message.get(INTENT)["name"] == "self_harm"
+    else:
+        assert safety["tier"] == "check" and safety["check_category"] == "self_harm"
+        assert message.get(INTENT)["name"] == "safety_check"

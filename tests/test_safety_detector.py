@@ -166,3 +166,41 @@ def test_a_parents_own_suicidal_thoughts_come_first_and_the_other_danger_is_name
     both = detector.detect("he punched me again and then he hit my son with a belt")
     assert {both.category, *both.also} == {"domestic_violence", "harm_to_child"}
     assert detector.detect("i want to end my life").also == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what languages do you guys do the the rapy in",  # voice-to-text for "therapy"
+        "honestly im burnt out, i love her but i need a break",
+    ],
+)
+def test_dictation_and_burnt_out_are_not_crises(detector, text):
+    assert detector.detect(text).category is None
+
+
+def test_another_adult_who_says_they_will_end_their_life_is_self_harm(detector):
+    found = detector.detect("my sister just texted me shes going to kill herself, she has a gun")
+    assert found.category == "self_harm"
+    assert found.also == []  # the gun is part of that danger, not a second one
+    assert detector.detect("my husband has a gun and said he would shoot me").category == (
+        "domestic_violence"
+    )
+    assert detector.detect("i have been cutting again").category == "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he just swallowed one of those little round batteries from the remote what do i do",
+        "just found my 2 year old with the open bottle of my vitamins, only a few left in it",
+    ],
+)
+def test_an_ingestion_told_with_the_object_far_from_the_verb(detector, text):
+    assert detector.detect(text).category == "medical_emergency"
+
+
+def test_where_the_goodbye_letters_are_is_self_harm(detector):
+    found = detector.detect("tell my son's other mom the letters are in the top drawer of the desk")
+    assert found.category == "self_harm"
+    assert detector.detect("the referral letter is in my desk, do you need it").category is None

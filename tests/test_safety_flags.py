@@ -108,3 +108,45 @@ def test_after_staff_acknowledge_a_new_detection_is_a_new_flag(db_url):
     acknowledge_flag(first.id, by="nurse.kim", url=db_url)
     second = record_flag("conv-e", "harm_to_child", ["hit him again"], "rules", url=db_url)
     assert second.id != first.id and not second.repeated
+
+
+def test_a_gentle_check_is_kept_apart_from_the_full_protocol(db_url):
+    from bot.safety.flags import latest_open_flag
+
+    check = record_flag("conv-f", "self_harm", ["thoughts back then"], "check", url=db_url,
+                        tier="check")  # fmt: skip
+    assert check.tier == "check" and latest_open_flag("conv-f", url=db_url) is None
+    full = record_flag("conv-f", "self_harm", ["end it"], "rules", url=db_url)
+    assert full.id != check.id and not full.repeated and full.tier == "full"
+    assert latest_open_flag("conv-f", url=db_url).id == full.id
+    resolve_flag(full.id, by="nurse.kim", url=db_url)
+    assert latest_open_flag("conv-f", url=db_url) is None
+    with pytest.raises(ValueError):
+        record_flag("conv-f", "self_harm", [], "rules", url=db_url, tier="maybe")
+
+
+async def test_many_alerts_at_once_go_out_as_one_digest(db_url):
+    from bot.safety.alerts import DIGEST_AFTER, flush_digest
+
+    server = HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/hook"
+    _Recorder.received.clear()
+    try:
+        flags = [
+            record_flag(f"conv-flood-{n}", "self_harm", [], "rules", url=db_url)
+            for n in range(DIGEST_AFTER + 4)
+        ]
+        same = record_flag("conv-flood-0", "domestic_violence", [], "rules", url=db_url)
+        for flag in [*flags, same]:
+            assert await send_alert(flag, webhook_url=url) is True
+        assert len(_Recorder.received) == DIGEST_AFTER  # the first ones, one by one
+        assert await flush_digest(webhook_url=url) is True
+    finally:
+        server.shutdown()
+    digest = _Recorder.received[-1]
+    assert digest["type"] == "digest" and digest["count"] == 5
+    # The second alert of one conversation waited too, even inside the minute's budget.
+    assert same.id in [f["flag_id"] for f in digest["flags"]]
+    assert digest["categories"] == ["domestic_violence", "self_harm"]

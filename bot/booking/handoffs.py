@@ -33,6 +33,8 @@ class HandoffRecord:
     created_at: datetime
     updated_by: str | None = None
     resolved_at: datetime | None = None
+    urgent: bool = False  # asked for right after a crisis reply
+    flag_id: int | None = None  # that crisis reply's safety flag
 
 
 def _record(row: HandoffRequest) -> HandoffRecord:
@@ -47,6 +49,8 @@ def _record(row: HandoffRequest) -> HandoffRecord:
         created_at=row.created_at,
         updated_by=row.updated_by,
         resolved_at=row.resolved_at,
+        urgent=bool(row.urgent),
+        flag_id=row.flag_id,
     )
 
 
@@ -61,11 +65,15 @@ def create_handoff(
     preferred_time: str | None,
     channel: str | None,
     url: str | None = None,
+    *,
+    urgent: bool = False,
+    flag_id: int | None = None,
 ) -> HandoffRecord:
     """Record that a caregiver should hear from staff, and how they would like to be reached.
 
     ``reason`` is one of HANDOFF_REASONS or another short snake_case word, so staff can
-    sort requests without reading the conversation.
+    sort requests without reading the conversation. ``urgent`` (with the crisis
+    reply's ``flag_id``) puts it first for staff.
     """
     if not _REASON.fullmatch(reason):
         raise ValueError(f"handoff reason must be a short snake_case word, not {reason!r}")
@@ -77,11 +85,18 @@ def create_handoff(
             preferred_time=_text(preferred_time, 500),
             channel=_text(channel, 32),
             status="new",
+            urgent=urgent,
+            flag_id=flag_id,
         )
         session.add(row)
         session.flush()
         record = _record(row)
-    logger.info("handoff request %s created (%s)", record.id, record.reason)
+    logger.info(
+        "handoff request %s created (%s%s)",
+        record.id,
+        record.reason,
+        ", urgent" if urgent else "",
+    )
     return record
 
 

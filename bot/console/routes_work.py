@@ -108,6 +108,8 @@ def handoffs_page(request: Request) -> Response:
     if show not in ("open", "closed"):
         show = "all"
     items = review.list_handoffs(status=None if show == "all" else show, url=cfg.url)
+    # Urgent open requests first (a crisis reply came just before), newest first within.
+    items.sort(key=lambda h: not (h.urgent and h.status != "closed"))
     record(request, session, "view_handoffs", detail={"show": show})
     return render(
         request,

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import declarative_base
@@ -67,6 +68,9 @@ class SafetyFlag(Base):
     category = Column(String(32), nullable=False)
     evidence = Column(JSON, nullable=False, default=list)
     source = Column(String(16), nullable=False)  # "rules", "model" or "both"
+    # "full": the crisis protocol ran (alert sent); "check": the gentle check was asked,
+    # logged for review without an alert.
+    tier = Column(String(8), nullable=False, default="full", server_default="full")
     status = Column(String(16), nullable=False, default="new", index=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
@@ -173,6 +177,9 @@ class HandoffRequest(Base):
     preferred_contact = Column(Text)
     preferred_time = Column(Text)
     channel = Column(String(32))
+    # Asked for right after a crisis reply: staff call back first; flag_id is that flag.
+    urgent = Column(Boolean, nullable=False, default=False, server_default=false())
+    flag_id = Column(Integer)
     status = Column(String(16), nullable=False, default="new", index=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)

@@ -67,6 +67,8 @@ def understood_as(parse: dict) -> tuple[str, str | None]:
     """The label the bot acted on, and a second question's label, from one parse."""
     safety = parse.get("safety") or {}
     intent = (parse.get("intent") or {}).get("name") or FALLBACK
+    if safety.get("tier") == "check" and safety.get("answered"):
+        intent = safety["answered"]  # the gentle check answers the question, then asks
     if safety.get("category"):
         label = safety["category"]
     elif intent == "faq":

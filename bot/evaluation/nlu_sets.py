@@ -50,6 +50,13 @@ def load_set(path: Path, blind: bool) -> EvalSet:
     return evalset
 
 
+def _as_tuple(value: object) -> tuple[str, ...]:
+    """``alt`` as written: one label, or a list of them."""
+    if not value:
+        return ()
+    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
+
+
 def load_blind(path: Path) -> EvalSet:
     """A set in our format (tests/blind/README.md)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -58,7 +65,7 @@ def load_blind(path: Path) -> EvalSet:
             text=str(item["text"]),
             label=str(item["label"]),
             also=item.get("also"),
-            alt=tuple(item.get("alt") or ()),
+            alt=_as_tuple(item.get("alt")),
             tags=tuple(item.get("tags") or ()),
             context=item.get("context"),
         )

@@ -49,6 +49,14 @@ _QUESTION_AFTER_COMMA = re.compile(
     r"will|would|should|did)\b",
     re.IGNORECASE,
 )
+# A request said as a wish, not a question: "i would like to set up a first visit
+# please", "we need someone to call us", "pls book us in".
+_REQUEST = re.compile(
+    r"^(?:so |ok |okay |and |but )?(?:(?:i|we)(?:'d| would) (?:really )?(?:like|love)|"
+    r"(?:i|we) (?:really )?(?:want|need|wanna))\b|^(?:i|we)'?d like\b|^(?:please|pls|plz|kindly) |"
+    r"\b(?:please|pls|plz)[.!]*$",
+    re.IGNORECASE,
+)
 MIN_PART_CHARS = 8  # shorter parts ("ok", "and?") say nothing on their own
 MAX_PARTS = 6
 
@@ -79,12 +87,14 @@ def segment(text: str) -> Segmented:
 
 
 def is_question(part: str) -> bool:
-    """A part that asks something ("how much is it", "do you take medicaid?"), not context."""
+    """A part that asks something ("how much is it", "do you take medicaid?", "i'd like to
+    book please"), not context."""
     words = part.strip().lstrip("(\"'").removeprefix("and ").removeprefix("also ")
     return (
         part.rstrip().endswith("?")
         or bool(_QUESTION_START.match(words))
         or bool(_QUESTION_AFTER_COMMA.search(part))
+        or bool(_REQUEST.search(words.strip()))
     )
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from bot.api_auth import admin_token, jwt_secret
+from bot.ports import free_port
 from bot.prod.commands import action_server_command, rasa_server_command
 from bot.prod.envfile import read_env_file
 from bot.prod.nginx import nginx_command, render_config, write_config
@@ -42,12 +42,6 @@ PYTHON = Path(sys.executable)
 START_TIMEOUT = 300.0  # loading the model takes about a minute per instance on 2 cores
 STOP_TIMEOUT = 20.0
 TOKEN_SECONDS = 24 * 3600  # the stack's own token (tests, the run-prod banner)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def stack_env(

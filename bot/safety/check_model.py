@@ -46,6 +46,7 @@ class Concern:
 
     score: float  # 1 - P(none): any danger or a check
     category: str  # the likeliest crisis category
+    ambiguous: bool = False  # "check" outweighs every category: hypothetical, past, process
 
 
 @dataclass
@@ -76,7 +77,9 @@ class CheckModel:
         worst = rows[int(rows[:, none].argmin())]
         crisis = [self.classes.index(c) for c in CATEGORIES if c in self.classes]
         category = self.classes[crisis[int(worst[crisis].argmax())]] if crisis else CATEGORIES[0]
-        return Concern(float(1.0 - worst[none]), category)
+        check = self.classes.index(CHECK) if CHECK in self.classes else None
+        ambiguous = check is not None and bool(crisis) and worst[check] > worst[crisis].max()
+        return Concern(float(1.0 - worst[none]), category, bool(ambiguous))
 
     def save(self, directory: Path) -> None:
         np.savez(directory / FILE, coef=self.coef, intercept=self.intercept,

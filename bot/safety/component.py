@@ -47,6 +47,13 @@ from bot.safety.crisis_model import CrisisModel
 from bot.safety.detector import SafetyDetector, SafetyResult
 
 SAFETY = "safety"
+# The intents of a message that gets the gentle check: a danger the rules or the n-gram
+# model found but the encoder reads as ambiguous (it interrupts a form too), or only the
+# encoder's concern (outside forms; inside one the answer goes to the form, since a
+# reflection or a booking is where caregivers describe hard moments).
+SAFETY_CHECK = "safety_check"
+SAFETY_CONCERN = "safety_concern"
+NO_CHECK_AFTER = {"i_am_safe"}  # "I'm safe" is never asked "is anyone in danger?"
 PAST_DANGER = "past_danger"  # entity: danger mentioned as past context (domain.yml)
 logger = logging.getLogger(__name__)
 
@@ -74,12 +81,15 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         # "nlu_fallback" when the next intent is under it. C: the model's regularisation.
         # check_threshold: the check layer's concern from which an otherwise calm message
         # gets the gentle "is anyone in danger right now?" (chosen on the dev sets).
+        # full_confidence: the n-gram probability from which its danger stands even when
+        # the encoder reads the message as ambiguous (chosen on the dev sets).
         return {
             "model_threshold": 0.7,
             "fallback_threshold": 0.4,
             "C": 10.0,
             "check_threshold": 0.85,
             "check_C": 10.0,
+            "full_confidence": 0.9,
         }
 
     def __init__(
@@ -92,6 +102,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
     ) -> None:
         super().__init__(config, model_storage, resource)
         self._check_threshold = float(config["check_threshold"])
+        self._full_confidence = float(config["full_confidence"])
         self._check_model = check_model
         self._threshold = float(config["model_threshold"])
         self._fallback_threshold = float(config["fallback_threshold"])
@@ -159,14 +170,17 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 source = "both"
             else:
                 source = "rules" if found.category else "model" if model_category else None
+            tier = self._tier(text, category, model_confidence)
+            if tier.get("tier") == "check":
+                category = None  # the gentle check, not the full protocol
             info = {
                 "category": category,
                 "source": source,
                 "evidence": found.evidence,
-                "also": found.also if found.category else [],
+                "also": found.also if category and found.category else [],
                 "past": found.past,
                 "model_confidence": model_confidence,
-                **self._tier(text, category, found),
+                **tier,
             }
             message.set(SAFETY, info, add_to_output=True)
             if not category and found.past:
@@ -175,28 +189,47 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             if not category and self._ranked_first_is_crisis(message):
                 self._demote(message)
             if category:
-                ranking = [
-                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != category
-                ]
-                message.set(INTENT, {"name": category, "confidence": 1.0}, add_to_output=True)
-                message.set(
-                    INTENT_RANKING_KEY,
-                    [{"name": category, "confidence": 1.0}, *ranking],
-                    add_to_output=True,
-                )
+                self._set_intent(message, category)
+            elif info["tier"] == "check":
+                answered = (message.get(INTENT) or {}).get("name")
+                if answered not in NO_CHECK_AFTER:
+                    info["answered"] = answered
+                    softened = info.get("softened", False)
+                    self._set_intent(message, SAFETY_CHECK if softened else SAFETY_CONCERN)
+                else:
+                    info["tier"] = None  # "I'm safe" is never answered with "are you safe?"
         return messages
 
-    def _tier(self, text: str, category: str | None, found: SafetyResult) -> dict[str, Any]:
-        """Full protocol (a category), a gentle check, or nothing; and what a check is about."""
-        if category:
-            return {"tier": "full"}
+    def _tier(self, text: str, category: str | None, model_confidence: float) -> dict[str, Any]:
+        """Full protocol, a gentle check, or nothing; and what a check is about.
+
+        A danger found by the rules or the n-gram model is the full protocol, unless the
+        encoder reads the message as ambiguous rather than as that danger (a hypothetical,
+        past danger, a question about telling a therapist) and the n-gram model is not
+        sure either (under ``full_confidence``): then it is the check. Without a danger,
+        the encoder's concern over ``check_threshold`` is the check.
+        """
         if self._check_model is None:
             raise RuntimeError("the safety component has no trained check layer")
         concern = self._check_model.concern(text)
+        if category:
+            if concern.ambiguous and model_confidence < self._full_confidence:
+                return {"tier": "check", "check_category": category,
+                        "check_score": concern.score, "softened": True}  # fmt: skip
+            return {"tier": "full", "check_score": concern.score}
         if concern.score >= self._check_threshold:
             return {"tier": "check", "check_category": concern.category,
                     "check_score": concern.score}  # fmt: skip
         return {"tier": None, "check_score": concern.score}
+
+    @staticmethod
+    def _set_intent(message: Message, name: str) -> None:
+        """``name`` first with confidence 1.0, so the dialogue rules answer it anywhere."""
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+        message.set(INTENT, {"name": name, "confidence": 1.0}, add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY, [{"name": name, "confidence": 1.0}, *ranking], add_to_output=True
+        )
 
     def _demote(self, message: Message) -> None:
         """An unsure crisis pick gives way to the next intent, or to nlu_fallback."""

@@ -50,7 +50,8 @@ PAST = re.compile(
     r"|\b(saw|witnessed)\b|\b(prison|jail)\b|\bfoster care\b|\b(came|went) into care\b"
     r"|\bgrew up\b|\bback in (january|february|march|april|may|june|july|august|september|"
     r"october|november|december|the day)\b"
-    r"|\b(escaped|got away from|left (him|her|my \w+|in \w+|last \w+))\b"
+    r"|\b(escaped|got away from|left (him|her|my \w+|last \w+|"
+    r"in (?!it\b|them\b|the\b|there\b)\w+))\b"
     r"|\ba long time ago\b|\bas a (teen|teenager|kid|child|girl|boy)\b|\bgrowing up\b"
     r"|\bwhen i was (young|little|younger|a kid|a teen|a teenager|a child|pregnant)\b"
     r"|\b(convicted|arrested|charged|sentenced)\b"
@@ -60,7 +61,7 @@ PAST = re.compile(
 RECENT = re.compile(
     r"\b(right now|tonight|today|this (morning|afternoon|evening|week|weekend)|yesterday|"
     r"last night|still|again|keeps?|every (day|night)|everyday|always|currently|lately|"
-    r"all the time|at the moment|anymore)\b"
+    r"all the time|at the moment|anymore|just now|just (found|saw|noticed|caught|walked in))\b"
 )
 # Idioms that share a rule's words: "driving me up the wall", "won't let me out of her sight".
 IDIOMS = re.compile(r"\b(up (the|a) wall|out of (her|his|their|my|our) sight)\b")
@@ -180,11 +181,16 @@ class SafetyDetector:
         doc = self._read(text)
         result = SafetyResult(lemmas=lemma_string(doc))
         found: set[str] = set()
+        weapon_only: set[str] = set()  # categories found so far by weapon rules only
         for match_id, start, end in self.matcher(doc):
             rule = self.rules[self.nlp.vocab.strings[match_id]]
             span = doc[start:end]
             why = self._reason_to_set_aside(rule, span, doc)
             if why is None:
+                if rule.category not in found and rule.weapon_only:
+                    weapon_only.add(rule.category)
+                elif not rule.weapon_only:
+                    weapon_only.discard(rule.category)
                 found.add(rule.category)
                 if span.text not in result.evidence:
                     result.evidence.append(span.text)
@@ -192,6 +198,8 @@ class SafetyDetector:
                 result.set_aside.append((rule.category, span.text, why))
                 if why == "past" and rule.category not in result.past:
                     result.past.append(rule.category)
+        if found - weapon_only:
+            found -= weapon_only  # a weapon beside another danger belongs to that one
         if found:
             # With several categories the most urgent wins (a child not breathing first).
             result.category = next(c for c in URGENCY if c in found)

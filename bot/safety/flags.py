@@ -12,6 +12,7 @@ from bot.db.models import SafetyFlag, utcnow
 from bot.safety import CATEGORIES
 
 STATUSES = ("new", "acknowledged", "resolved")
+TIERS = ("full", "check")  # the crisis protocol ran, or the gentle check was asked
 MAX_NOTE = 2000
 MAX_EVIDENCE = 10  # phrases kept per flag, the latest
 
@@ -32,6 +33,7 @@ class FlagRecord:
     resolved_at: datetime | None = None
     note: str | None = None
     repeated: bool = False  # record_flag added to an unread flag: no second alert
+    tier: str = "full"
 
 
 def _record(row: SafetyFlag) -> FlagRecord:
@@ -49,21 +51,30 @@ def _record(row: SafetyFlag) -> FlagRecord:
         resolved_by=row.resolved_by,
         resolved_at=row.resolved_at,
         note=row.note,
+        tier=row.tier or "full",
     )
 
 
 def record_flag(
-    conversation_id: str, category: str, evidence: list[str], source: str, url: str | None = None
+    conversation_id: str,
+    category: str,
+    evidence: list[str],
+    source: str,
+    url: str | None = None,
+    tier: str = "full",
 ) -> FlagRecord:
     """Store a safety flag, or add this detection to the conversation's unread one.
 
     At most one *new* (not yet acknowledged) flag per conversation and category: a
     conversation that repeats danger words, or a flood of them, gives staff one item
     with the latest evidence and one alert (``repeated`` tells the caller not to alert
-    again). Once staff have acknowledged a flag, a fresh detection is a fresh flag.
+    again). Once staff have acknowledged a flag, a fresh detection is a fresh flag. A
+    gentle check (``tier="check"``) is kept apart from the full protocol's flags.
     """
     if category not in CATEGORIES:
         raise ValueError(f"unknown safety category {category!r}")
+    if tier not in TIERS:
+        raise ValueError(f"unknown safety tier {tier!r}")
     cut = [e[:200] for e in evidence]
     with session_scope(url) as session:
         open_flag = session.scalars(
@@ -71,6 +82,7 @@ def record_flag(
             .where(
                 SafetyFlag.conversation_id == conversation_id,
                 SafetyFlag.category == category,
+                SafetyFlag.tier == tier,
                 SafetyFlag.status == "new",
             )
             .order_by(SafetyFlag.id.desc())
@@ -89,10 +101,28 @@ def record_flag(
             evidence=cut[:MAX_EVIDENCE],
             source=source,
             status="new",
+            tier=tier,
         )
         session.add(row)
         session.flush()
         return _record(row)
+
+
+def latest_open_flag(conversation_id: str, url: str | None = None) -> FlagRecord | None:
+    """The conversation's newest full-protocol flag staff have not resolved, if any."""
+    query = (
+        select(SafetyFlag)
+        .where(
+            SafetyFlag.conversation_id == conversation_id,
+            SafetyFlag.tier == "full",
+            SafetyFlag.status != "resolved",
+        )
+        .order_by(SafetyFlag.id.desc())
+        .limit(1)
+    )
+    with session_scope(url) as session:
+        row = session.scalars(query).first()
+        return _record(row) if row is not None else None
 
 
 def list_flags(

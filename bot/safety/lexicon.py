@@ -61,6 +61,9 @@ class Rule:
                      "person" additionally demands that someone is named.
     self_only:       the doer must be the caregiver ("i"), e.g. swallowing pills.
     not_self:        the doer must not be the caregiver (e.g. a child swallowed pills).
+    weapon_only:     names a weapon in the home: a danger at home on its own, but beside
+                     another danger (a sister with a gun who says she will kill herself)
+                     it belongs to that one and names no second category.
     """
 
     category: str
@@ -69,6 +72,7 @@ class Rule:
     agent: str = "any"  # "any" | "not_child" | "person"
     self_only: bool = False
     not_self: bool = False
+    weapon_only: bool = False
 
 
 RULES: list[Rule] = [
@@ -76,8 +80,11 @@ RULES: list[Rule] = [
     Rule("self_harm", "@SELF_HARM_VERB *1 myself"),
     Rule("self_harm", "end|take my own? life"),
     Rule("self_harm", "end it all"),
+    Rule("self_harm", "end|take her|his|their own? life"),
     Rule("self_harm", "want|going|plan|planning|ready|decide|think|thinking *2 end|ending it|things|everything|myself"),
     Rule("self_harm", "suicide|suicidal"),
+    # Another adult's intent, as the caregiver reports it ("she says she is going to kill herself").
+    Rule("self_harm", "going|want|wants|plan|planning|threaten|threatening|threatened|say|says|said|talk|talking|try|tried|trying|intend|intends|intending *2 kill|hurt|shoot|hang|end herself|himself|themselves|themself"),
     Rule("self_harm", "want|wish|ready|going|deserve|pray *3 die|dead"),
     Rule("self_harm", "not want *3 live|alive|exist|wake|here|around", negatable=False),
     Rule("self_harm", "better off *2 without|dead|gone"),
@@ -94,12 +101,15 @@ RULES: list[Rule] = [
     Rule("self_harm", "not see *2 point", negatable=False),
     Rule("self_harm", "what *2 point *3 live|living|on|anymore|trying"),
     Rule("self_harm", "cut|cutting|burn|burning *1 again|myself"),
-    Rule("self_harm", "start|started|been cutting|burning"),
+    # Exact words: as lemmas "been" would be any "be" and "burning" any "burn" ("i am burnt out").
+    Rule("self_harm", "=start|started|starting|been =cutting|burning"),
     Rule("self_harm", "cut|cutting|burn|burning|scratch|scratching my arm|arms|wrist|wrists|thigh|thighs|skin", self_only=True),
     Rule("self_harm", "until|till *2 bleed|bleeding"),
     Rule("self_harm", "drive|driving|crash|crashing|car *7 purpose|tree|wall|bridge"),
     Rule("self_harm", "goodbye|goodbyes *2 letter|letters|note|notes"),
     Rule("self_harm", "say|said|saying my goodbyes"),
+    # Where the goodbye letters are: "tell her the letters are in the top drawer".
+    Rule("self_harm", "=letters|notes *1 be *4 drawer|desk|envelope|glovebox|nightstand|dresser|safe"),
     Rule("self_harm", "give|gave|giving *3 stuff|things|belongings away"),
     Rule("self_harm", "pill|pills *4 hand|ready|counted"),
     Rule("self_harm", "bridge|roof|ledge|edge *5 jump"),
@@ -170,8 +180,8 @@ RULES: list[Rule] = [
     Rule("domestic_violence", "if he|she *1 find|finds|found out"),
     Rule("domestic_violence", "push|pushed|pushing|shove|shoved|throw|threw *3 down *1 stairs|floor|ground|wall"),
     Rule("domestic_violence", "hand|hands *2 around|on my neck|throat"),
-    Rule("domestic_violence", "has|have|had|got|with a gun|knife|weapon"),
-    Rule("domestic_violence", "knife|gun"),
+    Rule("domestic_violence", "has|have|had|got|with a gun|knife|weapon", weapon_only=True),
+    Rule("domestic_violence", "knife|gun", weapon_only=True),
     Rule("domestic_violence", "hiding|hide *5 from him|he|husband|boyfriend|bathroom|closet"),
     Rule("domestic_violence", "not let me *2 leave|go|outside", negatable=False),
     Rule("domestic_violence", "not feel safe", negatable=False),
@@ -211,6 +221,10 @@ RULES: list[Rule] = [
     Rule("medical_emergency", "eyes *2 rolled|rolling back"),
     Rule("medical_emergency", "wheeze|wheezing"),
     Rule("medical_emergency", "bottle|pack|packet *5 empty|open|opened|missing|gone"),
+    # "found him with the open bottle of my iron tablets", "swallowed one of those little
+    # round batteries": the object after the opening, or farther from the verb.
+    Rule("medical_emergency", "open|opened|empty *1 bottle|packet|pack|container|box *4 pill|pills|tablet|tablets|meds|medicine|medication|iron|vitamin|vitamins|gummies"),
+    Rule("medical_emergency", "swallow|swallowed|swallowing *7 battery|batteries|magnet|magnets|pill|pills|tablet|tablets|pod|pods", not_self=True),
     Rule("medical_emergency", "face|lips|tongue|throat|eyes *2 puffy|swollen|swelling|swell"),
     Rule("medical_emergency", "pupil|pupils"),
     Rule("medical_emergency", "stiff *3 shake|shaking|jerk|jerking"),

@@ -77,6 +77,9 @@ SHORT_FORMS: list[tuple[str, str]] = [
     (r"\bbc\b", "because"),
     (r"\bcuz\b", "because"),
     (r"\blil\b", "little"),
+    # Voice-to-text splits "therapy" ("the rapy"); the speller would make it "rape".
+    (r"\b(the ?)?rap+y\b", "therapy"),
+    (r"\bthe rapies\b", "therapies"),
 ]
 DICTIONARY = "frequency_dictionary_en_82_765.txt"  # shipped inside the symspellpy package
 _COMPILED = [(re.compile(pattern), repl) for pattern, repl in SHORT_FORMS]

@@ -1,0 +1,85 @@
+"""The gentle check: answer what was asked, name the help, ask once if anyone is in danger.
+
+The safety layer gives a message the intent ``safety_check`` when a danger it found is
+ambiguous (hypothetical, about past danger, about telling a therapist), or
+``safety_concern`` when only the encoder reads it as close to danger; the intent it
+would have had is in ``safety.answered``. A "yes" to the question runs the full protocol for the
+check's category (``action_safety_confirmed``); "no" or "we're safe" gets warmth
+(data/rules/safety.yml). Each check is logged for staff as a flag of tier "check"
+(no alert).
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.safety import flag_and_alert
+from bot.safety import CATEGORIES
+
+CHECK_SLOT = "safety_check_category"
+# The answer to what was asked, for intents whose answer needs no form.
+ANSWERS = {
+    "behavior_question": "utter_behavior_meaning_brief",
+    "medical_question": "utter_medical_refusal",
+    "caregiver_stress": "utter_caregiver_stress_brief",
+}
+DEFAULT_CATEGORY = "self_harm"  # the line with 988 and 911 fits any worry
+
+
+def answer_response(message: dict) -> str | None:
+    """The response that answers the question the check interrupted, if there is one."""
+    answered = (message.get("safety") or {}).get("answered")
+    if answered == "faq":
+        selector = (message.get("response_selector") or {}).get("faq") or {}
+        key = (selector.get("response") or {}).get("intent_response_key")
+        return f"utter_{key}" if key else None
+    return ANSWERS.get(answered or "")
+
+
+class ActionSafetyCheck(Action):
+    def name(self) -> str:
+        return "action_safety_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        message = tracker.latest_message
+        safety = message.get("safety") or {}
+        category = safety.get("check_category")
+        if category not in CATEGORIES:
+            category = DEFAULT_CATEGORY
+        answer = answer_response(message)
+        if answer:
+            dispatcher.utter_message(response=answer)
+        dispatcher.utter_message(response=f"utter_safety_check_{category}")
+        await flag_and_alert(
+            tracker.sender_id,
+            [category],
+            list(safety.get("evidence") or []),
+            safety.get("source") or "check",
+            tier="check",
+        )
+        return [SlotSet(CHECK_SLOT, category)]
+
+
+class ActionSafetyConfirmed(Action):
+    """'Yes, someone is in danger' after the check: the full protocol of its category."""
+
+    def name(self) -> str:
+        return "action_safety_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        category = tracker.get_slot(CHECK_SLOT)
+        if category not in CATEGORIES:
+            dispatcher.utter_message(response="utter_crisis_general")
+            return [SlotSet(CHECK_SLOT, None)]
+        dispatcher.utter_message(response=f"utter_crisis_{category}")
+        await flag_and_alert(
+            tracker.sender_id, [category], ["said yes: someone is in danger right now"], "check"
+        )
+        return [SlotSet(CHECK_SLOT, None)]

@@ -1,0 +1,93 @@
+"""The gentle check's actions: answer, one line of help, the question; yes is the protocol."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking_form import after_violence_reply
+from actions.safety_check import ActionSafetyCheck, ActionSafetyConfirmed, answer_response
+from bot.safety.flags import list_flags
+from bot.settings import get_settings
+
+
+def _tracker(sender: str, message: dict, slots: dict | None = None, events=None) -> Tracker:
+    return Tracker(
+        sender_id=sender,
+        slots=slots or {},
+        latest_message={"text": "x", "entities": [], **message},
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def _faq(topic: str) -> dict:
+    return {"faq": {"response": {"intent_response_key": f"faq/{topic}"}}}
+
+
+def test_the_question_asked_is_answered_first():
+    asked = {"safety": {"answered": "faq"}, "response_selector": _faq("privacy")}
+    assert answer_response(asked) == "utter_faq/privacy"
+    assert answer_response({"safety": {"answered": "medical_question"}}) == (
+        "utter_medical_refusal"
+    )
+    assert answer_response({"safety": {"answered": "greet"}}) is None
+
+
+async def test_the_check_answers_asks_and_is_logged_without_an_alert(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    dispatcher = CollectingDispatcher()
+    message = {
+        "intent": {"name": "safety_check"},
+        "safety": {
+            "tier": "check",
+            "check_category": "medical_emergency",
+            "answered": "faq",
+            "evidence": ["swallowed a battery"],
+            "source": "rules",
+        },
+        "response_selector": _faq("first_appointment"),
+    }
+    events = await ActionSafetyCheck().run(dispatcher, _tracker("conv-c1", message), {})
+    get_settings.cache_clear()
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_faq/first_appointment",
+        "utter_safety_check_medical_emergency",
+    ]
+    assert events[0]["name"] == "safety_check_category"
+    assert events[0]["value"] == "medical_emergency"
+    [flag] = list_flags(conversation_id="conv-c1", url=db_url)
+    assert (flag.tier, flag.category, flag.status) == ("check", "medical_emergency", "new")
+
+
+async def test_yes_at_the_check_is_the_full_protocol(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("conv-c2", {"intent": {"name": "affirm"}},
+                       {"safety_check_category": "domestic_violence"})  # fmt: skip
+    events = await ActionSafetyConfirmed().run(dispatcher, tracker, {})
+    get_settings.cache_clear()
+    assert [m["response"] for m in dispatcher.messages] == ["utter_crisis_domestic_violence"]
+    assert events[0]["value"] is None
+    [flag] = list_flags(conversation_id="conv-c2", url=db_url)
+    assert (flag.tier, flag.category, flag.source) == ("full", "domestic_violence", "check")
+
+
+async def test_yes_without_a_known_check_gets_the_general_crisis_reply():
+    dispatcher = CollectingDispatcher()
+    await ActionSafetyConfirmed().run(dispatcher, _tracker("conv-c3", {}), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_crisis_general"]
+
+
+def test_after_the_violence_reply_the_contact_question_asks_if_it_is_safe():
+    said = [{"event": "bot", "metadata": {"utter_action": "utter_crisis_domestic_violence"}}]
+    assert after_violence_reply(_tracker("conv-c4", {}, events=said))
+    other = [{"event": "bot", "metadata": {"utter_action": "utter_crisis_self_harm"}}]
+    assert not after_violence_reply(_tracker("conv-c4", {}, events=other))
+    asked = [*said, {"event": "bot", "metadata": {"utter_action": "utter_ask_safe_to_contact"}}]
+    assert not after_violence_reply(_tracker("conv-c4", {}, events=asked))  # asked once
