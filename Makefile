@@ -32,6 +32,12 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 
 .PHONY: help setup run shell train test lint format eval eval-safety safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
 
+# The safety sets, each reported into results/safety/<name>/: the gate set first, the
+# other dev sets, then the blind ones (figures only, tests/blind/README.md).
+SAFETY_FILES = tests/safety/safety_set.yml $(filter-out tests/safety/safety_set.yml,\
+	$(wildcard tests/safety/*.yml)) $(wildcard bench/safety_*_set.yml) $(wildcard tests/blind/safety_*.yml)
+SAFETY_SETS = $(foreach f,$(SAFETY_FILES),--set $(f) --out results/safety/$(basename $(notdir $(f))))
+
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
@@ -107,21 +113,10 @@ eval: train ## NLU quality: the blind sets first (the headline figures), then th
 
 eval-safety: train ## The safety gate on tests/safety (every danger reached, 95% right category, at most 5% false alarms), with the dev and blind sets' figures
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --gate tests/safety/safety_set.yml \
-		--set tests/safety/safety_set.yml --out results/safety \
-		--set tests/safety/dev_d1_2026-12-04.yml --out results/safety-dev-d1 \
-		--set bench/safety_fresh_set.yml --out results/safety-fresh \
-		--set bench/safety_unseen_set.yml --out results/safety-unseen \
-		--set bench/safety_blind_set.yml --out results/safety-blind \
-		--set tests/blind/safety_2026-12-04.yml --out results/safety-blind-2026-12-04
+		$(SAFETY_SETS)
 
 safety-report: train ## The same safety figures, printed, never failing
-	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only \
-		--set tests/safety/safety_set.yml --out results/safety \
-		--set tests/safety/dev_d1_2026-12-04.yml --out results/safety-dev-d1 \
-		--set bench/safety_fresh_set.yml --out results/safety-fresh \
-		--set bench/safety_unseen_set.yml --out results/safety-unseen \
-		--set bench/safety_blind_set.yml --out results/safety-blind \
-		--set tests/blind/safety_2026-12-04.yml --out results/safety-blind-2026-12-04
+	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only $(SAFETY_SETS)
 
 test: setup validate lint train pytest rasa-test eval eval-safety ## Every check: validate, lint, pytest, train, test stories, NLU eval, the safety gate, test-prod (when PostgreSQL and Redis answer)
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, last_intent, sms_phone
 from actions.faq import describe_age
+from actions.replies_said import after_violence_reply
 from bot.booking.contact import parse_contact
 from bot.booking.preferences import parse_preference
 from bot.clinic import get_profile
@@ -191,29 +192,3 @@ class ActionAskContact(Action):
         if after_violence_reply(tracker):
             dispatcher.utter_message(response="utter_ask_safe_to_contact")
         return []
-
-
-VIOLENCE_REPLIES = {"utter_crisis_domestic_violence", "utter_crisis_also_domestic_violence"}
-
-
-def _said(event: dict) -> str | None:
-    return (
-        (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
-    )
-
-
-def violence_reply_given(tracker: Tracker) -> bool:
-    """The bot gave the violence-at-home reply earlier in this conversation."""
-    return any(_said(e) in VIOLENCE_REPLIES for e in tracker.events)
-
-
-def after_violence_reply(tracker: Tracker) -> bool:
-    """The bot gave the violence-at-home reply and has not yet asked if contact is safe."""
-    pending = False
-    for event in tracker.events:
-        said = _said(event)
-        if said in VIOLENCE_REPLIES:
-            pending = True
-        elif said == "utter_ask_safe_to_contact":
-            pending = False
-    return pending

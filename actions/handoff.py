@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, report_error
-from actions.booking_form import check_contact, violence_reply_given
+from actions.booking_form import check_contact
+from actions.replies_said import replies_said, violence_reply_given
 from bot.booking.handoffs import create_handoff, expected_contact_text
 from bot.safety.flags import latest_open_flag
 
@@ -26,15 +27,13 @@ def handoff_reason(tracker: Tracker) -> str:
         return "age_outside_range"
     if stage == "error":
         return "booking_error"
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot" and event.get("metadata", {}).get("utter_action"):
-            action = event["metadata"]["utter_action"]
-            if action == "utter_offer_person":
-                return "not_understood"
-            if action.startswith("utter_crisis_"):
-                return "after_crisis_reply"
-            if action == "utter_caregiver_stress":
-                return "caregiver_stress"
+    for name in reversed(replies_said(tracker)):
+        if name == "utter_offer_person":
+            return "not_understood"
+        if name.startswith("utter_crisis_"):
+            return "after_crisis_reply"
+        if name == "utter_caregiver_stress":
+            return "caregiver_stress"
     return "asked_for_person"
 
 

@@ -88,16 +88,6 @@ def postgres_url() -> str:
     return os.environ.get("TEST_POSTGRES_URL", DEFAULT_URL)
 
 
-def _postgres_reachable() -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """A freshly migrated project database: SQLite file, and PostgreSQL when reachable."""
@@ -105,11 +95,12 @@ def db_url(request, tmp_path):
 
     from bot.db import get_engine, reset_engine
     from bot.db.migrate import upgrade
+    from tests.pg_run import postgres_reachable
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'app.db'}"
     else:
-        if not _postgres_reachable():
+        if not postgres_reachable():
             pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
         url = postgres_url()
         with get_engine(url).begin() as conn:  # start from an empty schema

@@ -19,7 +19,9 @@ DEFAULT_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 _created: sa.engine.URL | None = None
 
 
-def _reachable(url: sa.engine.URL) -> bool:
+def postgres_reachable(url: sa.engine.URL | str | None = None) -> bool:
+    """The PostgreSQL server of this URL (default: TEST_POSTGRES_URL) answers on TCP."""
+    url = sa.engine.make_url(url or os.environ.get("TEST_POSTGRES_URL", DEFAULT_URL))
     try:
         socket.create_connection((url.host or "127.0.0.1", url.port or 5432), timeout=1).close()
         return True
@@ -36,7 +38,7 @@ def create_run_database() -> str | None:
     """Create this run's database and point TEST_POSTGRES_URL at it; its URL, or None."""
     global _created
     base = sa.engine.make_url(os.environ.get("TEST_POSTGRES_URL", DEFAULT_URL))
-    if "_run_" in (base.database or "") or not _reachable(base):
+    if "_run_" in (base.database or "") or not postgres_reachable(base):
         return None  # already a run's own database (a nested run), or no server
     name = f"{base.database}_run_{os.getpid()}_{secrets.token_hex(3)}"
     with _admin(base).connect() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_form import after_violence_reply
+from actions.replies_said import after_violence_reply
 from actions.safety_check import ActionSafetyCheck, ActionSafetyConfirmed, answer_response
 from bot.safety.flags import list_flags
 from bot.settings import get_settings

@@ -1,8 +1,8 @@
 """The safety component's verdict and the intent the dialogue then sees.
 
-The crisis model is really trained here, on the project's NLU data, and the rule
-layer is the real spaCy pipeline. DIET's ranking is written by hand, so each case
-pins one rule of how the layers combine with what DIET picked.
+The crisis model and the check layer are the ones `rasa train` made from the project's
+NLU data, and the rule layer is the real spaCy pipeline. DIET's ranking is written by
+hand, so each case pins one rule of how the layers combine with what DIET picked.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.intent_topic import IntentTopicClassifier
 from bot.safety.component import PAST_DANGER, SAFETY, SafetyClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "cpp.tar.gz"
 # A training example the trained layer learns and no rule names (letters "just in case").
 MODEL_ONLY = "i wrote letters to each of my kids today just in case"
 
@@ -31,15 +31,22 @@ def spacy_model(nlp) -> SpacyModel:
 
 
 @pytest.fixture(scope="module")
-def trained(spacy_model, tmp_path_factory) -> tuple[SafetyClassifier, LocalModelStorage, Resource]:
-    """The component trained as `rasa train` does, on data/nlu, into a model storage."""
-    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
-    resource = Resource("safety")
-    component = SafetyClassifier.create(
-        SafetyClassifier.get_default_config(), storage, resource, execution_context=None
+def trained(tmp_path_factory) -> tuple[SafetyClassifier, LocalModelStorage, Resource, dict]:
+    """The component as `rasa train` left it in the model (`make pytest` trains first).
+
+    Training it again here cost two minutes of every test run (the check layer encodes
+    every example); the training code runs in `make train`, and every server test and
+    `make eval-safety` use what it made.
+    """
+    if not MODEL.exists():
+        pytest.skip(f"no trained model at {MODEL}: run `make train`")
+    storage, metadata = LocalModelStorage.from_model_archive(
+        tmp_path_factory.mktemp("storage"), MODEL
     )
-    component.train(load_data(str(ROOT / "data" / "nlu")), spacy_model)
-    return component, storage, resource
+    node = next(n for n in metadata.predict_schema.nodes.values() if n.uses is SafetyClassifier)
+    config = {**SafetyClassifier.get_default_config(), **node.config}
+    component = SafetyClassifier.load(config, storage, node.resource, execution_context=None)
+    return component, storage, node.resource, config
 
 
 @pytest.fixture(scope="module")
@@ -142,10 +149,8 @@ def test_no_past_danger_entity_for_other_messages(component, spacy_model, text):
 
 
 def test_the_trained_layer_comes_back_from_the_model_storage(trained, spacy_model):
-    component, storage, resource = trained
-    loaded = SafetyClassifier.load(
-        SafetyClassifier.get_default_config(), storage, resource, execution_context=None
-    )
+    component, storage, resource, config = trained
+    loaded = SafetyClassifier.load(config, storage, resource, execution_context=None)
     for text in (MODEL_ONLY, "how much does it cost"):
         before = _parse(component, spacy_model, text, [("faq", 0.9)]).get(SAFETY)
         after = _parse(loaded, spacy_model, text, [("faq", 0.9)]).get(SAFETY)

@@ -33,15 +33,10 @@ from bot.db.migrate import upgrade
 from bot.identity import reset_key_cache
 from bot.settings import get_settings
 from bot.tracking.unavailable import try_again_text
+from tests.pg_run import postgres_reachable
 from tests.servers import Servers, run_servers
 from tests.test_web_channel import ALLOWED, chat
-from tests.tracker_db import (
-    PG,
-    PG_URL,
-    TcpProxy,
-    drop_events_table,
-    postgres_reachable,
-)
+from tests.tracker_db import PG, PG_URL, TcpProxy, drop_events_table
 from tests.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio, fake_twilio, inbound, signed
 
 pytestmark = pytest.mark.server

@@ -24,7 +24,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from bot.tracking import agent_hooks, alerts
 from bot.tracking.store import StrictSQLTrackerStore
 from bot.tracking.unavailable import TrackerStoreUnavailable, try_again_text
-from tests.tracker_db import PG, PG_URL, TcpProxy, drop_events_table, postgres_reachable
+from tests.pg_run import postgres_reachable
+from tests.tracker_db import PG, PG_URL, TcpProxy, drop_events_table
 
 
 @pytest.fixture

@@ -87,14 +87,6 @@ class TcpProxy:
                 dst.shutdown(socket.SHUT_WR)
 
 
-def postgres_reachable() -> bool:
-    try:
-        socket.create_connection((PG.host, PG.port or 5432), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 def drop_events_table(url: str = PG_URL) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:

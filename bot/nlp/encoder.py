@@ -81,7 +81,15 @@ class SentenceEncoder:
         return np.vstack(rows) if rows else np.empty((0, DIMENSION), dtype=np.float32)
 
     def encode_many(self, texts: Sequence[str], batch: int = 256) -> np.ndarray:
-        """Training-sized lists, in batches (the engine spreads a batch over its threads)."""
+        """Training-sized lists, in batches (the engine spreads a batch over its threads).
+
+        The cache grows to hold the whole list: in training, the next component (the
+        safety check layer) encodes the same examples again, and a cache smaller than
+        the training set would miss every one of them (LRU over a sequential scan).
+        """
+        unique = len(dict.fromkeys(normalise(t) for t in texts))
+        if 0 < self._cache_size < unique:
+            self._cache_size = unique
         parts = [self.encode(texts[i : i + batch]) for i in range(0, len(texts), batch)]
         return np.vstack(parts) if parts else np.empty((0, DIMENSION), dtype=np.float32)
 
