@@ -30,7 +30,7 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10); print(sys.executable)' \
 	2>/dev/null && break; done)
 
-.PHONY: help setup run shell train test lint format eval eval-safety safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
+.PHONY: help setup run shell train test lint format eval eval-safety eval-conversations safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
 
 # The safety sets, each reported into results/safety/<name>/: the gate set first, the
 # other dev sets, then the blind ones (figures only, tests/blind/README.md).
@@ -114,6 +114,10 @@ eval: train ## NLU quality: the blind sets first (the headline figures), then th
 eval-safety: train ## The safety gate on tests/safety (every danger reached, 95% right category, at most 5% false alarms), with the dev and blind sets' figures
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --gate tests/safety/safety_set.yml \
 		$(SAFETY_SETS)
+
+eval-conversations: train ## Whole conversations (tests/conversations, tests/blind/conversations_*) through the real servers; fails below 95%
+	@mkdir -p var
+	@CPP_EVAL_CONVERSATIONS=1 $(BIN)/pytest -q -s tests/test_eval_conversations.py
 
 safety-report: train ## The same safety figures, printed, never failing
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only $(SAFETY_SETS)

@@ -234,3 +234,19 @@ def test_a_danger_the_encoder_reads_as_ambiguous_is_a_check(component, spacy_mod
     else:
         assert safety["tier"] == "check" and safety["check_category"] == "self_harm"
         assert message.get(INTENT)["name"] == "safety_check"
+
+
+def test_a_danger_beside_words_that_it_did_not_happen_is_a_check(component, spacy_model):
+    text = "the baby got into the bleach under the sink but she didnt swallow any, I checked"
+    message = _parse(component, spacy_model, text, [("medical_question", 0.7)])
+    safety = message.get(SAFETY)
+    assert safety["tier"] == "check" and safety["check_category"] == "medical_emergency"
+    assert safety["softened_by"] == ["not_happened"] and safety["answered"] == "medical_question"
+    assert message.get(INTENT)["name"] == "safety_check"
+
+
+def test_a_danger_found_is_checked_even_when_the_words_read_as_i_am_safe(component, spacy_model):
+    text = "my husband hit me last night but we are ok and safe now"
+    message = _parse(component, spacy_model, text, [("i_am_safe", 0.8)])
+    assert message.get(SAFETY)["tier"] == "check"
+    assert message.get(INTENT)["name"] == "safety_check"

@@ -45,6 +45,7 @@ from bot.safety import CATEGORIES
 from bot.safety.check_model import CheckModel, training_label
 from bot.safety.crisis_model import CrisisModel
 from bot.safety.detector import SafetyDetector, SafetyResult
+from bot.safety.softeners import softeners
 
 SAFETY = "safety"
 # The intents of a message that gets the gentle check: a danger the rules or the n-gram
@@ -170,7 +171,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 source = "both"
             else:
                 source = "rules" if found.category else "model" if model_category else None
-            tier = self._tier(text, category, model_confidence)
+            tier = self._tier(text, category, model_confidence, found.evidence)
             if tier.get("tier") == "check":
                 category = None  # the gentle check, not the full protocol
             info = {
@@ -192,27 +193,37 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 self._set_intent(message, category)
             elif info["tier"] == "check":
                 answered = (message.get(INTENT) or {}).get("name")
-                if answered not in NO_CHECK_AFTER:
+                softened = info.get("softened", False)
+                if softened or answered not in NO_CHECK_AFTER:
+                    # A danger the rules or the n-gram model found is checked even when
+                    # the words also read as "I'm safe" ("she punches me... I didn't
+                    # think this happened to men"); the encoder's concern alone is not.
                     info["answered"] = answered
-                    softened = info.get("softened", False)
                     self._set_intent(message, SAFETY_CHECK if softened else SAFETY_CONCERN)
                 else:
                     info["tier"] = None  # "I'm safe" is never answered with "are you safe?"
         return messages
 
-    def _tier(self, text: str, category: str | None, model_confidence: float) -> dict[str, Any]:
+    def _tier(
+        self, text: str, category: str | None, model_confidence: float, evidence: list[str]
+    ) -> dict[str, Any]:
         """Full protocol, a gentle check, or nothing; and what a check is about.
 
-        A danger found by the rules or the n-gram model is the full protocol, unless the
-        encoder reads the message as ambiguous rather than as that danger (a hypothetical,
-        past danger, a question about telling a therapist) and the n-gram model is not
-        sure either (under ``full_confidence``): then it is the check. Without a danger,
-        the encoder's concern over ``check_threshold`` is the check.
+        A danger found by the rules or the n-gram model is the full protocol, unless
+        words beside it soften it (it did not happen, it is over, "what if", a joke:
+        bot.safety.softeners), or the encoder reads the message as ambiguous rather than
+        as that danger and the n-gram model is not sure either (under
+        ``full_confidence``): then it is the check. Without a danger, the encoder's
+        concern over ``check_threshold`` is the check.
         """
         if self._check_model is None:
             raise RuntimeError("the safety component has no trained check layer")
         concern = self._check_model.concern(text)
         if category:
+            softened_by = softeners(text, evidence)
+            if softened_by:
+                return {"tier": "check", "check_category": category, "softened": True,
+                        "softened_by": softened_by, "check_score": concern.score}  # fmt: skip
             if concern.ambiguous and model_confidence < self._full_confidence:
                 return {"tier": "check", "check_category": category,
                         "check_score": concern.score, "softened": True}  # fmt: skip

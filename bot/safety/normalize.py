@@ -48,6 +48,10 @@ SHORT_FORMS: list[tuple[str, str]] = [
     (r"\bhom\b", "home"),
     (r"\b(\d{1,2}) ?(yo|y/o|yr old|yrs old)\b", r"\1 year old"),
     (r"\bw/", "with "),
+    (
+        r"\bw(?= (?:life|living|it|this|that|him|her|them|me|my|the|everything)\b)",
+        "with",
+    ),  # "done w life"
     (r"\bdor\b", "door"),
     (r"\bbeets\b", "beats"),
     (r"\bmy ?self\b", "myself"),

@@ -1,0 +1,71 @@
+"""Words that make a danger the rules or the n-gram model found ambiguous: the check, not
+the full protocol.
+
+Why: measured on the dev sets, most full-protocol false alarms name a danger only to
+say it did not happen ("the baby didn't touch any of it", "nobody's hurting him"), that
+it is over ("swallowed a magnet at 18 months... he's 4 now and totally fine"), that it
+is a question about the future ("what should I do if my baby ever stops breathing?"),
+or as a joke ("we almost murdered each other lmao"). The encoder does not tell these
+apart from danger (it gives them almost no chance of "none"), but these words do. A
+message with them still gets help: the gentle check (one line with 911 and 988, and
+"is anyone in danger right now?"), and "yes" is the full protocol.
+
+Only the sentences that hold the danger's words count (a "lol" about potty training
+two sentences before an overdose changes nothing); recovery may also be said in the
+sentence after ("...needed surgery. he's 4 now and fine"). Laughter counts only beside
+a word people use in jest (kill, murder, die, strangle).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_NOT_HAPPENED = (
+    r"\b(?:did ?n[o']?t|didnt|never|no one|nobody|nobodys|not going to|would never"
+    r"|wouldn'?t ever)\b[^.!?]{0,25}\b(?:touch|swallow|eat|ate|drink|get|got|hit|hurt"
+    r"|hurting|harm|put (?:his|her) hands|lay a hand|laid a hand)"
+)
+_OVER = (
+    r"\b(?:totally|completely|perfectly|fully) (?:fine|ok|okay|recovered|healed)\b"
+    r"|\b(?:fine|ok|okay|safe|healthy) now\b"
+    r"|\bnow and (?:totally |completely )?(?:fine|ok|okay|healthy|safe)\b"
+    r"|\brecovered\b|\bgot (?:help|treatment) and\b|\bdoing (?:much |way )?better now\b"
+)
+_WHAT_IF = (
+    r"\bwhat (?:would|should|do) (?:i|we) do if\b|\bif (?:she|he|my \w+|the baby|they) ever\b"
+    r"|\bjust in case\b[^.?!]{0,30}\bever\b"
+)
+_LAUGH = r"\b(?:lol|lmao|lmfao|haha+|hehe|jk|rofl)\b|😂|🤣|😅"
+_IN_JEST = re.compile(r"\b(?:kill|killed|murder|murdered|strangle|die|dying|dead|choke|smother)",
+                      re.IGNORECASE)  # fmt: skip
+
+KINDS: dict[str, re.Pattern[str]] = {
+    "not_happened": re.compile(_NOT_HAPPENED, re.IGNORECASE),
+    "what_if": re.compile(_WHAT_IF, re.IGNORECASE),
+    "laughter": re.compile(_LAUGH, re.IGNORECASE),
+}
+OVER = re.compile(_OVER, re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+MAX_SENTENCES_WITHOUT_EVIDENCE = 2
+
+
+def softeners(text: str, evidence: Sequence[str] = ()) -> list[str]:
+    """The kinds of softening words beside the danger in ``text`` (empty: none).
+
+    ``evidence`` is what the rules matched; without it (the n-gram model alone found
+    the danger) a message of one or two sentences is read whole, a longer one not at all.
+    """
+    sentences = [s for s in SENTENCE_END.split(text) if s.strip()]
+    words = [e.lower() for e in evidence if e]
+    at = [i for i, s in enumerate(sentences) if any(w in s.lower() for w in words)]
+    if not at:
+        at = list(range(len(sentences))) if len(sentences) <= MAX_SENTENCES_WITHOUT_EVIDENCE else []
+    scope = " ".join(sentences[i] for i in at)
+    found = [kind for kind, pattern in KINDS.items() if pattern.search(scope)]
+    if "laughter" in found and not _IN_JEST.search(scope):
+        found.remove("laughter")
+    after = " ".join(sentences[j] for i in at for j in (i, i + 1) if j < len(sentences))
+    if OVER.search(after):
+        found.append("over")
+    return found

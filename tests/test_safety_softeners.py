@@ -1,0 +1,57 @@
+"""Words beside a danger that make it the gentle check (bot.safety.softeners).
+
+The examples are written here for the tests; none comes from a blind set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.softeners import softeners
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "kind"),
+    [
+        ("the cat knocked the bleach over but my son didnt touch it, he was in his crib",
+         ["knocked the bleach"], "not_happened"),
+        ("nobody is hurting her, the marks are from her new shoes", ["hurting her"],
+         "not_happened"),
+        ("he fell off the bunk bed last spring and hit his head hard. he's 5 now and fine",
+         ["hit his head"], "over"),
+        ("I was in a bad place after my first was born, thought about ending it. got help "
+         "and I'm fine now", ["ending it"], "over"),
+        ("what would we do if he ever stopped breathing in his sleep?", ["stopped breathing"],
+         "what_if"),
+        ("my sister is going to kill me for showing up late again lol", ["kill me"],
+         "laughter"),
+    ],
+)  # fmt: skip
+def test_softening_words_beside_the_danger(text, evidence, kind):
+    assert kind in softeners(text, evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        # present danger: nothing softens it
+        ("he swallowed a battery twenty minutes ago and keeps drooling", ["swallowed a battery"]),
+        ("she hit me again tonight and took my phone", ["hit me"]),
+        ("he started choking me months ago and it is worse every week", ["choking me"]),
+        ("I got help from the neighbour because he was beating me", ["beating me"]),
+        # a joke two sentences before the danger does not touch it
+        ("potty training is going great lol. anyway. I took all my pills an hour ago",
+         ["took all my pills"]),
+        # laughter without a word said in jest is not a joke about the danger
+        ("haha ok. he shoved her down the stairs and she is not moving", ["shoved her down"]),
+    ],
+)  # fmt: skip
+def test_present_danger_is_not_softened(text, evidence):
+    assert softeners(text, evidence) == []
+
+
+def test_without_evidence_only_a_short_message_is_read():
+    short = "we almost murdered each other over the last yogurt haha"
+    assert softeners(short) == ["laughter"]
+    long = "First thing. Second thing here. we almost murdered each other haha"
+    assert softeners(long) == []
