@@ -30,7 +30,7 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10); print(sys.executable)' \
 	2>/dev/null && break; done)
 
-.PHONY: help setup run shell train test lint format eval eval-safety eval-conversations safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
+.PHONY: help setup run shell train test lint format eval eval-safety eval-conversations eval-conversations-dev safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
 
 # The safety sets, each reported into results/safety/<name>/: the gate set first, the
 # other dev sets, then the blind ones (figures only, tests/blind/README.md).
@@ -117,12 +117,16 @@ eval-safety: train ## The safety gate on tests/safety (every danger reached, 95%
 
 eval-conversations: train ## Whole conversations (tests/conversations, tests/blind/conversations_*) through the real servers; fails below 95%
 	@mkdir -p var
-	@CPP_EVAL_CONVERSATIONS=1 $(BIN)/pytest -q -s tests/test_eval_conversations.py
+	@CPP_EVAL_CONVERSATIONS=all $(BIN)/pytest -q -s -rN tests/test_eval_conversations.py
+
+eval-conversations-dev: train ## The dev conversation sets only (part of make test); fails below 95%
+	@mkdir -p var
+	@CPP_EVAL_CONVERSATIONS=dev $(BIN)/pytest -q -s -rN tests/test_eval_conversations.py -k "not conversations_"
 
 safety-report: train ## The same safety figures, printed, never failing
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only $(SAFETY_SETS)
 
-test: setup validate lint train pytest rasa-test eval eval-safety ## Every check: validate, lint, pytest, train, test stories, NLU eval, the safety gate, test-prod (when PostgreSQL and Redis answer)
+test: setup validate lint train pytest rasa-test eval eval-safety eval-conversations-dev ## Every check: validate, lint, pytest, train, test stories, NLU eval, the safety gate, the dev conversations, test-prod (when PostgreSQL and Redis answer)
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
 		&& [ "$$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; then \
 		$(MAKE) --no-print-directory test-prod; \

@@ -1,0 +1,75 @@
+"""A yes or no to the offer that ended the bot's last answer (actions/offers.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.offers import ActionFollowOffer, offer_of
+
+ROOT = Path(__file__).resolve().parents[1]
+RESPONSES = yaml.safe_load((ROOT / "data" / "nlu" / "faq_responses.yml").read_text())["responses"]
+DOMAIN = {"responses": RESPONSES}
+
+
+def _tracker(intent: str, said: list[str]) -> Tracker:
+    events = [{"event": "bot", "text": "...", "metadata": {"utter_action": s}} for s in said]
+    return Tracker(
+        sender_id="offers",
+        slots={},
+        latest_message={"text": "x", "intent": {"name": intent}, "entities": []},
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+async def _run(intent: str, said: list[str]) -> tuple[list[str], list]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionFollowOffer().run(dispatcher, _tracker(intent, said), DOMAIN)
+    return [m.get("response") for m in dispatcher.messages], events
+
+
+def test_every_answer_that_offers_something_says_what():
+    for name, variations in RESPONSES.items():
+        text = variations[0]["text"]
+        asks = "Would you like" in text or "Want me to" in text
+        assert (offer_of(name, DOMAIN) is not None) == asks, name
+        offer = offer_of(name, DOMAIN)
+        assert offer in (None, "book", "person") or f"utter_{offer}" in RESPONSES, name
+
+
+async def test_yes_to_a_topic_gives_that_answer():
+    said, _ = await _run("affirm", ["utter_faq/session_length"])
+    assert said == ["utter_faq/frequency"]
+
+
+async def test_yes_to_a_first_visit_starts_the_booking():
+    said, events = await _run("affirm", ["utter_faq/first_appointment"])
+    assert said == [] and events == [FollowupAction("booking_form")]
+
+
+async def test_no_moves_on_kindly():
+    said, events = await _run("deny", ["utter_faq/session_length"])
+    assert said == ["utter_no_problem"] and events == []
+
+
+NOTHING_ON_OFFER = [[], ["utter_faq/frequency"], ["utter_faq/session_length", "utter_greet"]]
+
+
+@pytest.mark.parametrize("said", NOTHING_ON_OFFER)
+async def test_yes_with_nothing_on_offer_asks_what_they_would_like(said):
+    replies, _ = await _run("affirm", said)
+    assert replies == ["utter_ask_how_help"]
+
+
+async def test_no_with_nothing_on_offer_is_still_a_kind_no():
+    said, _ = await _run("deny", ["utter_faq/frequency"])
+    assert said == ["utter_no_problem"]
