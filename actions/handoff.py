@@ -9,13 +9,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking_common import in_thread, report_error
-from actions.booking_form import check_contact
+from actions.booking_common import in_thread, last_intent, report_error
+from actions.booking_form import check_contact, clean_name
 from actions.replies_said import replies_said, violence_reply_given
 from bot.booking.handoffs import create_handoff, expected_contact_text
 from bot.safety.flags import latest_open_flag
 
 MAX_TIME_CHARS = 200
+
+
+def _said(about: str | None) -> str | None:
+    return None if about in (None, SKIPPED) else about
 
 
 def handoff_reason(tracker: Tracker) -> str:
@@ -37,9 +41,42 @@ def handoff_reason(tracker: Tracker) -> str:
     return "asked_for_person"
 
 
+SKIPPED = "(not said)"
+SKIP_WORDS = {"skip", "pass", "no", "nothing", "n/a", "na", "-"}
+MAX_ABOUT_CHARS = 500
+
+
 class ValidateHandoffForm(FormValidationAction):
     def name(self) -> str:
         return "validate_handoff_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Right after a crisis reply only how and when to reach them: every question
+        more is a delay, and the flag tells staff what it is about."""
+        if handoff_reason(tracker) == "after_crisis_reply":
+            return [s for s in domain_slots if s in ("contact", "handoff_time")]
+        return domain_slots
+
+    def validate_caregiver_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = clean_name(str(value or ""))
+        if name is None:
+            dispatcher.utter_message(response="utter_invalid_name")
+        return {"caregiver_name": name}
+
+    def validate_handoff_about(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = " ".join(str(value or "").split())[:MAX_ABOUT_CHARS]
+        skipped = last_intent(tracker) == "skip_step" or text.lower().strip(".!") in SKIP_WORDS
+        return {"handoff_about": SKIPPED if skipped or not text else text}
 
     def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -78,6 +115,8 @@ class ActionCreateHandoff(Action):
                 tracker.get_latest_input_channel(),
                 urgent=urgent,
                 flag_id=flag.id if flag else None,
+                first_name=tracker.get_slot("caregiver_name"),
+                topic=_said(tracker.get_slot("handoff_about")),
             )
         except Exception as exc:
             report_error(dispatcher, tracker, exc, "creating a handoff request")
@@ -86,4 +125,5 @@ class ActionCreateHandoff(Action):
             text=f"Thank you. I've passed this to our team, and someone will contact you "
             f"{expected_contact_text()}. If anyone is in danger before then, please call 911."
         )
-        return [SlotSet("handoff_time", None), SlotSet("booking_stage", None)]
+        return [SlotSet("handoff_time", None), SlotSet("handoff_about", None),
+                SlotSet("booking_stage", None)]  # fmt: skip

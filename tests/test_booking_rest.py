@@ -55,11 +55,33 @@ def test_leaving_the_form_books_nothing(booking_servers):
 def test_asking_for_a_person_creates_a_handoff(booking_servers):
     servers, db = booking_servers
     sender = f"b-{uuid.uuid4().hex[:8]}"
-    assert "phone number or email" in servers.reply(sender, "can i talk to a real person")
+    assert "first name" in servers.reply(sender, "can i talk to a real person")
+    assert "phone number or email" in servers.reply(sender, "Jo")
     assert "good time" in servers.reply(sender, "jo@example.org")
-    assert "someone will contact you" in servers.reply(sender, "after 3pm")
+    assert "what would you like to talk about" in servers.reply(sender, "after 3pm")
+    assert "someone will contact you" in servers.reply(sender, "my son's intake paperwork")
     [handoff] = [h for h in list_handoffs(url=db) if h.conversation_id == rest_conversation(sender)]
-    assert (handoff.reason, handoff.preferred_contact) == ("asked_for_person", "jo@example.org")
+    assert (handoff.reason, handoff.first_name, handoff.preferred_contact, handoff.topic) == (
+        "asked_for_person",
+        "Jo",
+        "jo@example.org",
+        "my son's intake paperwork",
+    )
+
+
+def test_a_person_asked_for_after_a_booking_is_not_asked_for_a_name_again(booking_servers):
+    servers, db = booking_servers
+    sender = f"b-{uuid.uuid4().hex[:8]}"
+    servers.reply(sender, "i want to book a visit")
+    servers.reply(sender, "Ana")
+    servers.reply(sender, "stop")
+    reply = servers.reply(sender, "i'd rather talk to a real person")
+    assert "first name" not in reply and "phone number or email" in reply
+    servers.reply(sender, "312-555-0147")
+    servers.reply(sender, "mornings")
+    assert "someone will contact you" in servers.reply(sender, "skip")
+    [handoff] = [h for h in list_handoffs(url=db) if h.conversation_id == rest_conversation(sender)]
+    assert (handoff.first_name, handoff.topic) == ("Ana", None)
 
 
 def test_a_crisis_inside_the_form_wins(booking_servers):

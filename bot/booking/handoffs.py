@@ -35,6 +35,8 @@ class HandoffRecord:
     resolved_at: datetime | None = None
     urgent: bool = False  # asked for right after a crisis reply
     flag_id: int | None = None  # that crisis reply's safety flag
+    first_name: str | None = None  # whom to ask for
+    topic: str | None = None  # what it is about, in the caregiver's words
 
 
 def _record(row: HandoffRequest) -> HandoffRecord:
@@ -51,6 +53,8 @@ def _record(row: HandoffRequest) -> HandoffRecord:
         resolved_at=row.resolved_at,
         urgent=bool(row.urgent),
         flag_id=row.flag_id,
+        first_name=row.first_name,
+        topic=row.topic,
     )
 
 
@@ -68,6 +72,8 @@ def create_handoff(
     *,
     urgent: bool = False,
     flag_id: int | None = None,
+    first_name: str | None = None,
+    topic: str | None = None,
 ) -> HandoffRecord:
     """Record that a caregiver should hear from staff, and how they would like to be reached.
 
@@ -84,6 +90,8 @@ def create_handoff(
             preferred_contact=_text(preferred_contact, 500),
             preferred_time=_text(preferred_time, 500),
             channel=_text(channel, 32),
+            first_name=_text(first_name, 80),
+            topic=_text(topic, 500),
             status="new",
             urgent=urgent,
             flag_id=flag_id,

@@ -176,6 +176,8 @@ class HandoffRequest(Base):
     reason = Column(String(32), nullable=False)  # "asked_for_person", "no_times_fit"...
     preferred_contact = Column(Text)
     preferred_time = Column(Text)
+    first_name = Column(String(80))  # whom to ask for when calling back
+    topic = Column(Text)  # what it is about, in the caregiver's words
     channel = Column(String(32))
     # Asked for right after a crisis reply: staff call back first; flag_id is that flag.
     urgent = Column(Boolean, nullable=False, default=False, server_default=false())
