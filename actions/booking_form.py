@@ -55,6 +55,14 @@ def clean_name(text: str) -> str | None:
     return first[:1].upper() + first[1:]
 
 
+def name_answer(value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """The caregiver's first name from an answer (any form that asks it); None re-asks."""
+    name = clean_name(str(value or ""))
+    if name is None:
+        dispatcher.utter_message(response="utter_invalid_name")
+    return {"caregiver_name": name}
+
+
 def clean_relationship(text: str) -> str | None:
     """A short relationship word ('mom' -> 'mother'); other short answers are kept as typed."""
     lowered = text.lower().strip(" .!")
@@ -100,10 +108,7 @@ class ValidateBookingForm(FormValidationAction):
     def validate_caregiver_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = clean_name(str(value or ""))
-        if name is None:
-            dispatcher.utter_message(response="utter_invalid_name")
-        return {"caregiver_name": name}
+        return name_answer(value, dispatcher)
 
     def validate_relationship(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

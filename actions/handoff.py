@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, last_intent, report_error
-from actions.booking_form import check_contact, clean_name
+from actions.booking_form import check_contact, name_answer
 from actions.replies_said import replies_said, violence_reply_given
 from bot.booking.handoffs import create_handoff, expected_contact_text
 from bot.safety.flags import latest_open_flag
@@ -66,10 +66,7 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_caregiver_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = clean_name(str(value or ""))
-        if name is None:
-            dispatcher.utter_message(response="utter_invalid_name")
-        return {"caregiver_name": name}
+        return name_answer(value, dispatcher)
 
     def validate_handoff_about(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
