@@ -160,6 +160,8 @@ def check_contact(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     """
     if last_intent(tracker) == "affirm" and (own := sms_phone(tracker)):
         return own
+    if not str(value or "").strip():
+        return None  # not given yet (a flow starting cleared it): asked, never scolded
     contact = parse_contact(str(value or ""))
     if contact is None:
         dispatcher.utter_message(response="utter_invalid_contact")

@@ -64,6 +64,8 @@ class ValidateManageBookingForm(FormValidationAction):
     def validate_booking_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if not str(value or "").strip():
+            return {"booking_reference": None}  # not given yet: asked, never scolded
         reference = normalize_reference(_reference_in(str(value or "")))
         if reference is None:
             dispatcher.utter_message(response="utter_invalid_reference")

@@ -320,3 +320,12 @@ async def test_database_down_gives_the_kind_error(monkeypatch, caplog):
         get_settings.cache_clear()
     assert responses(d) == ["utter_booking_error"]
     assert "+13125550147" not in caplog.text and "Maria" not in caplog.text
+
+
+async def test_a_cancel_started_without_a_reference_asks_before_it_scolds():
+    # "cancel my appointment" clears the reference and contact; the form must not then
+    # answer "that doesn't look like a reference code" for words never given.
+    form, d = ValidateManageBookingForm(), CollectingDispatcher()
+    assert form.validate_booking_reference(None, d, tracker(), {}) == {"booking_reference": None}
+    assert await form.validate_contact(None, d, tracker(), {}) == {"contact": None}
+    assert d.messages == []
