@@ -11,11 +11,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, last_intent, report_error
 from actions.booking_form import check_contact
+from actions.replies_said import replies_since
 from bot.booking.bookings import cancel_booking, find_booking
 from bot.booking.errors import BookingError
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import normalize_reference
 from bot.clinic import get_profile
+
+INVALID_REFERENCE = "utter_invalid_reference"
+MAX_MISSES = 2  # answers that don't fit before the way out is offered instead
 
 
 class ActionStartManageBooking(Action):
@@ -67,9 +71,15 @@ class ValidateManageBookingForm(FormValidationAction):
         if not str(value or "").strip():
             return {"booking_reference": None}  # not given yet: asked, never scolded
         reference = normalize_reference(_reference_in(str(value or "")))
-        if reference is None:
-            dispatcher.utter_message(response="utter_invalid_reference")
-        return {"booking_reference": reference}
+        if reference is not None:
+            return {"booking_reference": reference}
+        misses = replies_since(tracker, "action_start_manage_booking").count(INVALID_REFERENCE)
+        if misses + 1 >= MAX_MISSES:
+            # Not asked a third time: the way out (call us, or a person) and the form ends.
+            dispatcher.utter_message(response="utter_reference_way_out")
+            return {"booking_reference": None, "booking_stage": "not_found"}
+        dispatcher.utter_message(response=INVALID_REFERENCE)
+        return {"booking_reference": None}
 
     async def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

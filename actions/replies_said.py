@@ -26,6 +26,21 @@ def replies_said(tracker: Tracker) -> list[str]:
     ]
 
 
+def replies_since(tracker: Tracker, action: str) -> list[str]:
+    """The responses the bot gave since ``action`` last ran (all of them if it never ran)."""
+    events = list(tracker.events)
+    starts = [
+        i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == action
+    ]
+    after = events[starts[-1] + 1 :] if starts else events
+    return [
+        name
+        for event in after
+        if event.get("event") == "bot"
+        and (name := (event.get("metadata") or {}).get("utter_action"))
+    ]
+
+
 def last_of(tracker: Tracker, names: Iterable[str]) -> str | None:
     """The latest of these responses the bot gave (None if none of them)."""
     wanted = set(names)

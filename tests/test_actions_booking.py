@@ -329,3 +329,17 @@ async def test_a_cancel_started_without_a_reference_asks_before_it_scolds():
     assert form.validate_booking_reference(None, d, tracker(), {}) == {"booking_reference": None}
     assert await form.validate_contact(None, d, tracker(), {}) == {"contact": None}
     assert d.messages == []
+
+
+def test_a_second_answer_that_is_no_reference_offers_the_way_out():
+    form = ValidateManageBookingForm()
+    first = CollectingDispatcher()
+    started = [{"event": "action", "name": "action_start_manage_booking"}]
+    result = form.validate_booking_reference("i dont have it", first, tracker(events=started), {})
+    assert result == {"booking_reference": None}
+    assert responses(first) == ["utter_invalid_reference"]
+    missed = [*started, {"event": "bot", "metadata": {"utter_action": "utter_invalid_reference"}}]
+    second = CollectingDispatcher()
+    result = form.validate_booking_reference("no idea", second, tracker(events=missed), {})
+    assert result == {"booking_reference": None, "booking_stage": "not_found"}
+    assert responses(second) == ["utter_reference_way_out"]

@@ -94,3 +94,13 @@ def test_a_crisis_inside_the_form_wins(booking_servers):
     assert [f.category for f in list_flags(conversation_id=rest_conversation(sender), url=db)] == [
         "domestic_violence"
     ]
+
+
+def test_a_cancel_without_the_code_is_not_asked_a_third_time(booking_servers):
+    servers, _ = booking_servers
+    sender = f"b-{uuid.uuid4().hex[:8]}"
+    first = servers.reply(sender, "i need to cancel my appointment")
+    assert "reference code" in first and "doesn't look like" not in first
+    assert "doesn't look like" in servers.reply(sender, "it was something like 4411")
+    reply = servers.reply(sender, "the code is 4411B i think")
+    assert "call us at" in reply and "What is the reference code" not in reply
