@@ -20,6 +20,7 @@ from bot.clinic import get_profile
 from bot.nlp.ages import age_in_months
 
 MAX_CONCERN_CHARS = 500
+SKIPPED = "skipped"  # an optional question the caregiver chose not to answer
 SKIP = re.compile(
     r"^\s*(skip|no|nope|pass|nothing|n/?a|rather not|i'?d rather not( say)?)\W*$", re.I
 )
@@ -53,6 +54,12 @@ def clean_name(text: str) -> str | None:
     if not NAME.match(first) or len(first) > 30 or first.lower() in NOT_NAMES:
         return None
     return first[:1].upper() + first[1:]
+
+
+def optional_answer(value: Any) -> str | None:
+    """A free-text answer the caregiver may skip ("skip", "no", "rather not"): None if so."""
+    text = str(value or "").strip()
+    return None if not text or SKIP.match(text) else text[:MAX_CONCERN_CHARS]
 
 
 def name_answer(value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
@@ -132,10 +139,7 @@ class ValidateBookingForm(FormValidationAction):
     def validate_concern(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value or "").strip()
-        if not text or SKIP.match(text):
-            return {"concern": "skipped"}
-        return {"concern": text[:MAX_CONCERN_CHARS]}
+        return {"concern": optional_answer(value) or SKIPPED}
 
     def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, report_error
+from actions.booking_form import SKIPPED
 from bot.booking.availability import SlotChoice, find_open_slots, nearest_alternatives
 from bot.booking.bookings import BookingRecord, NewCaregiver, book_slot, reschedule_booking
 from bot.booking.contact import as_contact
@@ -211,7 +212,7 @@ class ValidateSlotChoiceForm(FormValidationAction):
             slot_id,
             caregiver,
             round(float(tracker.get_slot("child_age_months"))),
-            None if concern == "skipped" else concern,
+            None if concern == SKIPPED else concern,
             tracker.sender_id,
         )
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, last_intent, report_error
-from actions.booking_form import check_contact, name_answer
+from actions.booking_form import SKIPPED, check_contact, name_answer, optional_answer
 from actions.replies_said import replies_said, violence_reply_given
 from bot.booking.handoffs import create_handoff, expected_contact_text
 from bot.safety.flags import latest_open_flag
@@ -18,8 +18,8 @@ from bot.safety.flags import latest_open_flag
 MAX_TIME_CHARS = 200
 
 
-def _said(about: str | None) -> str | None:
-    return None if about in (None, SKIPPED) else about
+def _unless_skipped(answer: str | None) -> str | None:
+    return None if answer == SKIPPED else answer
 
 
 def handoff_reason(tracker: Tracker) -> str:
@@ -39,11 +39,6 @@ def handoff_reason(tracker: Tracker) -> str:
         if name == "utter_caregiver_stress":
             return "caregiver_stress"
     return "asked_for_person"
-
-
-SKIPPED = "(not said)"
-SKIP_WORDS = {"skip", "pass", "no", "nothing", "n/a", "na", "-"}
-MAX_ABOUT_CHARS = 500
 
 
 class ValidateHandoffForm(FormValidationAction):
@@ -71,9 +66,8 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_about(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = " ".join(str(value or "").split())[:MAX_ABOUT_CHARS]
-        skipped = last_intent(tracker) == "skip_step" or text.lower().strip(".!") in SKIP_WORDS
-        return {"handoff_about": SKIPPED if skipped or not text else text}
+        about = None if last_intent(tracker) == "skip_step" else optional_answer(value)
+        return {"handoff_about": " ".join(about.split()) if about else SKIPPED}
 
     def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -113,7 +107,7 @@ class ActionCreateHandoff(Action):
                 urgent=urgent,
                 flag_id=flag.id if flag else None,
                 first_name=tracker.get_slot("caregiver_name"),
-                topic=_said(tracker.get_slot("handoff_about")),
+                topic=_unless_skipped(tracker.get_slot("handoff_about")),
             )
         except Exception as exc:
             report_error(dispatcher, tracker, exc, "creating a handoff request")

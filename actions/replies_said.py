@@ -16,14 +16,18 @@ VIOLENCE_REPLIES = frozenset(
 )
 
 
-def replies_said(tracker: Tracker) -> list[str]:
-    """The names of the responses the bot gave, oldest first."""
+def _names(events: Iterable[dict]) -> list[str]:
     return [
         name
-        for event in tracker.events
+        for event in events
         if event.get("event") == "bot"
         and (name := (event.get("metadata") or {}).get("utter_action"))
     ]
+
+
+def replies_said(tracker: Tracker) -> list[str]:
+    """The names of the responses the bot gave, oldest first."""
+    return _names(tracker.events)
 
 
 def replies_since(tracker: Tracker, action: str) -> list[str]:
@@ -32,13 +36,7 @@ def replies_since(tracker: Tracker, action: str) -> list[str]:
     starts = [
         i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == action
     ]
-    after = events[starts[-1] + 1 :] if starts else events
-    return [
-        name
-        for event in after
-        if event.get("event") == "bot"
-        and (name := (event.get("metadata") or {}).get("utter_action"))
-    ]
+    return _names(events[starts[-1] + 1 :] if starts else events)
 
 
 def last_of(tracker: Tracker, names: Iterable[str]) -> str | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import SKIPPED, ValidateHandoffForm
+from actions.booking_form import SKIPPED
+from actions.handoff import ValidateHandoffForm
 
 SLOTS = ["caregiver_name", "contact", "handoff_time", "handoff_about"]
 
