@@ -4,6 +4,7 @@ follows anything that does not fit (actions/booking_slots.py takes over after)."
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,9 +13,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, last_intent, sms_phone
+from actions.booking_facts import CarriesFacts
 from actions.faq import describe_age
-from actions.replies_said import after_violence_reply
+from actions.replies_said import after_violence_reply, replies_in_loop
 from bot.booking.contact import parse_contact
+from bot.booking.known_facts import clean_relationship, name_said
 from bot.booking.preferences import parse_preference
 from bot.clinic import get_profile
 from bot.nlp.ages import age_in_months
@@ -31,18 +34,25 @@ NAME_LEAD = re.compile(
 )
 NAME = re.compile(r"^[^\W\d_][^\W\d_'\-]*(?:['\-][^\W\d_]+)*$")
 NOT_NAMES = {"yes", "no", "ok", "okay", "hi", "hello", "hey", "mom", "dad", "skip", "why"}
-RELATIONSHIPS = [
-    (re.compile(r"\b(grand ?(ma|mother|mom|mum|pa|father|dad|parent)|granny|nana|abuel)"),
-     "grandparent"),
-    (re.compile(r"\bfoster"), "foster parent"),
-    (re.compile(r"\bstep ?(mom|mother|mum)"), "stepmother"),
-    (re.compile(r"\bstep ?(dad|father)"), "stepfather"),
-    (re.compile(r"\b(mom|mother|mum|mama|mommy|madre)\b"), "mother"),
-    (re.compile(r"\b(dad|father|papa|daddy|padre)\b"), "father"),
-    (re.compile(r"\b(aunt|auntie|tia)\b"), "aunt"),
-    (re.compile(r"\b(uncle|tio)\b"), "uncle"),
-    (re.compile(r"\b(guardian|kinship|adoptive|adopted)"), "guardian"),
-]  # fmt: skip
+
+
+# Each question's "that didn't fit" reply, and the way out said instead from the second
+# answer that doesn't fit (call the clinic, a person, another kind of answer).
+MISSES = {
+    "caregiver_name": ("utter_invalid_name", "utter_way_out_name"),
+    "relationship": ("utter_invalid_relationship", "utter_way_out_relationship"),
+    "child_age": ("utter_invalid_age", "utter_way_out_age"),
+    "contact": ("utter_invalid_contact", "utter_way_out_contact"),
+    "time_preference": ("utter_invalid_time", "utter_way_out_time"),
+}
+
+
+def missed(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Says kindly that an answer didn't fit; the second time, offers a way out too."""
+    invalid, way_out = MISSES[slot]
+    said = replies_in_loop(tracker)
+    again = said.count(invalid) + said.count(way_out) > 0
+    dispatcher.utter_message(response=way_out if again else invalid)
 
 
 def clean_name(text: str) -> str | None:
@@ -62,28 +72,19 @@ def optional_answer(value: Any) -> str | None:
     return None if not text or SKIP.match(text) else text[:MAX_CONCERN_CHARS]
 
 
-def name_answer(value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+def name_answer(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """The caregiver's first name from an answer (any form that asks it); None re-asks."""
-    name = clean_name(str(value or ""))
+    name = clean_name(str(value or "")) or name_said(str(value or ""))
     if name is None:
-        dispatcher.utter_message(response="utter_invalid_name")
+        missed("caregiver_name", dispatcher, tracker)
     return {"caregiver_name": name}
 
 
-def clean_relationship(text: str) -> str | None:
-    """A short relationship word ('mom' -> 'mother'); other short answers are kept as typed."""
-    lowered = text.lower().strip(" .!")
-    for pattern, name in RELATIONSHIPS:
-        if pattern.search(lowered):
-            return name
-    if 2 <= len(lowered) <= 40 and re.fullmatch(r"[^\W\d_][^\W\d_ '\-]*", lowered):
-        return lowered
-    return None
-
-
 def months_from(tracker: Tracker, text: str) -> float | None:
-    """The child's age in months, from the age entity if the NLU found one, else the text."""
-    for entity in tracker.latest_message.get("entities", []):
+    """The child's age in months, from the age entity if the NLU found one in this very
+    text, else the text (an age carried over or corrected is not the latest message)."""
+    said = str(tracker.latest_message.get("text") or "").strip()
+    for entity in tracker.latest_message.get("entities", []) if text.strip() == said else []:
         if entity.get("entity") == "CHILD_AGE":
             months = age_in_months(str(entity.get("value", "")))
             if months is not None:
@@ -94,7 +95,7 @@ def months_from(tracker: Tracker, text: str) -> float | None:
     return age_in_months(text)
 
 
-class ValidateBookingForm(FormValidationAction):
+class ValidateBookingForm(CarriesFacts, FormValidationAction):
     """Checks name, relationship, age (against the clinic profile), concern, contact, times."""
 
     def name(self) -> str:
@@ -115,14 +116,14 @@ class ValidateBookingForm(FormValidationAction):
     def validate_caregiver_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return name_answer(value, dispatcher)
+        return name_answer(value, dispatcher, tracker)
 
     def validate_relationship(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         relationship = clean_relationship(str(value or ""))
         if relationship is None:
-            dispatcher.utter_message(response="utter_invalid_relationship")
+            missed("relationship", dispatcher, tracker)
         return {"relationship": relationship}
 
     def validate_child_age(
@@ -130,7 +131,7 @@ class ValidateBookingForm(FormValidationAction):
     ) -> dict[str, Any]:
         months = months_from(tracker, str(value or ""))
         if months is None or months < 0 or months > 18 * 12:
-            dispatcher.utter_message(response="utter_invalid_age")
+            missed("child_age", dispatcher, tracker)
             return {"child_age": None, "child_age_months": None}
         if not get_profile().is_age_eligible(months):
             dispatcher.utter_message(response="utter_age_outside_range", age=describe_age(months))
@@ -151,7 +152,7 @@ class ValidateBookingForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = str(value or "").strip()
         if parse_preference(text) is None:
-            dispatcher.utter_message(response="utter_invalid_time")
+            missed("time_preference", dispatcher, tracker)
             return {"time_preference": None}
         return {"time_preference": text}
 
@@ -168,9 +169,26 @@ def check_contact(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
         return None  # not given yet (a flow starting cleared it): asked, never scolded
     contact = parse_contact(str(value or ""))
     if contact is None:
-        dispatcher.utter_message(response="utter_invalid_contact")
+        missed("contact", dispatcher, tracker)
         return None
     return contact.phone or contact.email
+
+
+# Each form asks for a contact for its own reason, and says it.
+CONTACT_QUESTIONS = defaultdict(
+    lambda: (
+        "What's the best phone number or email for the clinic to reach you about this? "
+        "We use it only for your appointment."
+    ),
+    handoff_form=(
+        "What's the best phone number or email for someone from our team to reach you? "
+        "We use it only to get back to you."
+    ),
+    manage_booking_form=(
+        "What phone number or email did you give when you booked? I use it only to find "
+        "your appointment."
+    ),
+)
 
 
 class ActionAskContact(Action):
@@ -192,13 +210,8 @@ class ActionAskContact(Action):
                 buttons=[{"title": "Yes", "payload": "/affirm"}],
             )
         else:
-            handoff = (tracker.active_loop or {}).get("name") == "handoff_form"
-            use = "to get back to you" if handoff else "for your appointment"
             dispatcher.utter_message(
-                text=(
-                    "What's the best phone number or email for the clinic to reach you about "
-                    f"this? We use it only {use}."
-                )
+                text=CONTACT_QUESTIONS[(tracker.active_loop or {}).get("name")]
             )
         if after_violence_reply(tracker):
             dispatcher.utter_message(response="utter_ask_safe_to_contact")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -10,12 +11,36 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, last_intent, report_error
-from actions.booking_form import SKIPPED, check_contact, name_answer, optional_answer
+from actions.booking_facts import said_so_far
+from actions.booking_form import (
+    SKIPPED,
+    check_contact,
+    clean_name,
+    name_answer,
+    optional_answer,
+)
 from actions.replies_said import replies_said, violence_reply_given
+from bot.booking.contact import parse_contact
 from bot.booking.handoffs import create_handoff, expected_contact_text
+from bot.booking.known_facts import name_said
 from bot.safety.flags import latest_open_flag
 
 MAX_TIME_CHARS = 200
+# A good time to call, said in passing: "after 5", "weekday mornings", "any time".
+_WHEN = re.compile(
+    r"\b((after|before|around|between|by|at)\s+\d{1,2}(:\d\d)?\s*(am|pm)?|"
+    r"(week ?day|week ?end|mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?s?\b.*?"
+    r"(morning|afternoon|evening|night)?s?|mornings?|afternoons?|evenings?|any ?time|"
+    r"lunch ?time|nap ?time)\b",
+    re.I,
+)
+
+
+def when_said(text: str) -> str | None:
+    """The parts of a message that say when to call ("call me after 5, I'm Ana" ->
+    "call me after 5"), or None."""
+    parts = [p.strip() for p in re.split(r"[.;!?\n]+", text) if _WHEN.search(p)]
+    return "; ".join(parts)[:MAX_TIME_CHARS] if parts else None
 
 
 def _unless_skipped(answer: str | None) -> str | None:
@@ -58,10 +83,45 @@ class ValidateHandoffForm(FormValidationAction):
             return [s for s in domain_slots if s in ("contact", "handoff_time")]
         return domain_slots
 
+    def _passing(self, slot: str, tracker: Tracker, read: Any) -> dict[str, Any]:
+        """A slot's answer given in passing (in any order), while another is asked."""
+        if tracker.get_slot(slot) is not None or tracker.get_slot("requested_slot") == slot:
+            return {}
+        starting = tracker.get_slot("requested_slot") is None
+        texts = (
+            said_so_far(tracker)
+            if starting and slot == "caregiver_name"
+            else [str(tracker.latest_message.get("text") or "")]
+        )
+        for text in texts:
+            found = read(text)
+            if found:
+                return {slot: found}
+        return {}
+
+    def extract_caregiver_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._passing("caregiver_name", tracker, name_said)
+
+    def extract_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._passing("contact", tracker, lambda t: t if parse_contact(t) else None)
+
+    def extract_handoff_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._passing("handoff_time", tracker, when_said)
+
     def validate_caregiver_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return name_answer(value, dispatcher)
+        others = set(tracker.slots_to_validate()) & {"contact", "handoff_time"}
+        text = str(value or "")
+        if others and clean_name(text) is None and name_said(text) is None:
+            return {"caregiver_name": None}  # it answered other questions: asked, not scolded
+        return name_answer(value, dispatcher, tracker)
 
     def validate_handoff_about(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

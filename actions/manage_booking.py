@@ -9,8 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking_common import in_thread, last_intent, report_error
-from actions.booking_form import check_contact
+from actions.booking_common import in_thread, last_intent, report_error, yes_or_no
+from actions.booking_form import check_contact, missed
 from actions.replies_said import replies_since
 from bot.booking.bookings import cancel_booking, find_booking
 from bot.booking.errors import BookingError
@@ -23,7 +23,11 @@ MAX_MISSES = 2  # answers that don't fit before the way out is offered instead
 
 
 class ActionStartManageBooking(Action):
-    """Remembers whether the caregiver wants to cancel or move, and starts fresh checks."""
+    """Remembers whether the caregiver wants to cancel or move, and starts fresh checks.
+
+    "Yes, cancel it" typed at "are you sure?" reads as asking to cancel again: that is
+    the yes, not a new start.
+    """
 
     def name(self) -> str:
         return "action_start_manage_booking"
@@ -32,14 +36,23 @@ class ActionStartManageBooking(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         wanted = "reschedule" if last_intent(tracker) == "reschedule_booking" else "cancel"
+        if _asking_confirm(tracker) and wanted == tracker.get_slot("manage_action"):
+            return [SlotSet("confirm_manage", "yes")]
         typed = normalize_reference(_reference_in(tracker.latest_message.get("text") or ""))
         return [
             SlotSet("manage_action", wanted),
             SlotSet("booking_reference", typed),
             SlotSet("contact", None),
+            SlotSet("confirm_manage", None),
             SlotSet("booking_stage", None),
             SlotSet("time_preference", None),
         ]
+
+
+def _asking_confirm(tracker: Tracker) -> bool:
+    return (tracker.active_loop or {}).get("name") == "manage_booking_form" and (
+        tracker.get_slot("requested_slot") == "confirm_manage"
+    )
 
 
 def _reference_in(text: str) -> str:
@@ -61,7 +74,7 @@ class ValidateManageBookingForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("booking_stage") == "not_found":
+        if tracker.get_slot("booking_stage") in ("not_found", "kept", "error"):
             return []
         return domain_slots
 
@@ -97,6 +110,55 @@ class ValidateManageBookingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_booking_not_found")
             return {"contact": contact, "booking_stage": "not_found"}
         return {"contact": contact, "booking_stage": "verified"}
+
+    def validate_confirm_manage(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = yes_or_no(last_intent(tracker), str(value or ""))
+        if answer == "yes":
+            return {"confirm_manage": "yes"}
+        if answer == "no":  # typed as more than a plain "no" (that one stops the form)
+            dispatcher.utter_message(response="utter_manage_stopped")
+            return {"confirm_manage": "no", "booking_stage": "kept"}
+        if str(value or "").strip():
+            dispatcher.utter_message(response="utter_invalid_confirm_manage")
+        return {"confirm_manage": None}
+
+
+class ActionAskConfirmManage(Action):
+    """ "Are you sure?" with the appointment named, before a cancel or a move."""
+
+    def name(self) -> str:
+        return "action_ask_confirm_manage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            found = await in_thread(
+                find_booking, tracker.get_slot("booking_reference"), tracker.get_slot("contact")
+            )
+        except Exception as exc:
+            report_error(dispatcher, tracker, exc, "finding a booking")
+            return [SlotSet("booking_stage", "error")]
+        when = found.label(get_profile().tz) if found else "the appointment"
+        if tracker.get_slot("manage_action") == "reschedule":
+            text = (
+                f"I found your appointment: {when} (clinic time). Shall we look for a new "
+                "time? It stays booked until you choose another one."
+            )
+            yes = "Yes, find a new time"
+        else:
+            text = f"I found your appointment: {when} (clinic time). Do you want to cancel it?"
+            yes = "Yes, cancel it"
+        dispatcher.utter_message(
+            text=text,
+            buttons=[
+                {"title": yes, "payload": "/affirm"},
+                {"title": "No, keep it", "payload": "/deny"},
+            ],
+        )
+        return []
 
 
 class ActionManageBookingResult(Action):
@@ -143,6 +205,6 @@ class ValidateRescheduleForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = str(value or "").strip()
         if parse_preference(text) is None:
-            dispatcher.utter_message(response="utter_invalid_time")
+            missed("time_preference", dispatcher, tracker)
             return {"time_preference": None}
         return {"time_preference": text}

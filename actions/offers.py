@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.replies_said import replies_said
 
-BOOK, PERSON = "book", "person"
+BOOK, PERSON, REMINDER = "book", "person", "reminder"
 YES, NO = "affirm", "deny"
 
 
@@ -52,6 +52,8 @@ class ActionFollowOffer(Action):
             return []
         if offer == BOOK:
             return [FollowupAction("booking_form")]
+        if offer == REMINDER:
+            return [FollowupAction("reminder_form")]
         if offer == PERSON:
             dispatcher.utter_message(response="utter_contact_person")
             return [FollowupAction("handoff_form")]

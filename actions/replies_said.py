@@ -39,6 +39,16 @@ def replies_since(tracker: Tracker, action: str) -> list[str]:
     return _names(events[starts[-1] + 1 :] if starts else events)
 
 
+def replies_in_loop(tracker: Tracker) -> list[str]:
+    """The responses the bot gave since the active form started (all if none is active)."""
+    loop = (tracker.active_loop or {}).get("name")
+    events = list(tracker.events)
+    starts = [
+        i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == loop
+    ]
+    return _names(events[starts[-1] + 1 :] if loop and starts else events)
+
+
 def last_of(tracker: Tracker, names: Iterable[str]) -> str | None:
     """The latest of these responses the bot gave (None if none of them)."""
     wanted = set(names)

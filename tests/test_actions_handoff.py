@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_form import SKIPPED
-from actions.handoff import ValidateHandoffForm
+from actions.handoff import ValidateHandoffForm, when_said
 
 SLOTS = ["caregiver_name", "contact", "handoff_time", "handoff_about"]
 
@@ -60,3 +61,48 @@ def test_a_name_that_is_not_one_is_asked_again():
     result = ValidateHandoffForm().validate_caregiver_name("???", dispatcher, _tracker(), {})
     assert result == {"caregiver_name": None}
     assert dispatcher.messages[0]["response"] == "utter_invalid_name"
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("call me after 5pm please", "call me after 5pm please"),
+        ("I'm Ana. Weekday mornings are best.", "Weekday mornings are best"),
+        ("my number is 312 555 0147", None),
+    ],
+)
+def test_when_to_call_said_in_passing(text, when):
+    assert when_said(text) == when
+
+
+async def test_person_answers_in_any_order():
+    """Name, number and a good time in one message fill all three; only the rest is asked."""
+    text = "this is Ana, you can call me at 312-555-0147 after 5pm"
+    tracker = Tracker(
+        sender_id="conv-any-order",
+        slots={"requested_slot": "caregiver_name"},
+        latest_message={"text": text, "intent": {"name": "inform"}, "entities": []},
+        events=[
+            {"event": "active_loop", "name": "handoff_form"},
+            {"event": "user", "text": text},
+            {"event": "slot", "name": "caregiver_name", "value": text},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "handoff_form"},
+        latest_action_name="action_listen",
+    )
+    domain = {
+        "forms": {
+            "handoff_form": {
+                "required_slots": ["caregiver_name", "contact", "handoff_time", "handoff_about"]
+            }
+        }
+    }
+    d = CollectingDispatcher()
+    events = await ValidateHandoffForm().run(d, tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["contact"] == "+13125550147"
+    assert "after 5pm" in slots["handoff_time"]
+    assert slots["caregiver_name"] == "Ana"
+    assert d.messages == []

@@ -73,3 +73,19 @@ async def test_yes_with_nothing_on_offer_asks_what_they_would_like(said):
 async def test_no_with_nothing_on_offer_is_still_a_kind_no():
     said, _ = await _run("deny", ["utter_faq/frequency"])
     assert said == ["utter_no_problem"]
+
+
+async def test_yes_to_a_reminder_offer_starts_the_reminder_questions():
+    domain = {
+        "responses": {"utter_no_reminders": [{"text": "...", "metadata": {"offer": "reminder"}}]}
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("affirm", ["utter_no_reminders"])
+    events = await ActionFollowOffer().run(dispatcher, tracker, domain)
+    assert dispatcher.messages == [] and events == [FollowupAction("reminder_form")]
+
+
+async def test_who_for_offers_a_first_visit():
+    """ "Would CPP help her?" is answered with who CPP is for, then an offer to book."""
+    said, events = await _run("affirm", ["utter_faq/who_for"])
+    assert said == [] and events == [FollowupAction("booking_form")]

@@ -167,15 +167,19 @@ def test_a_journal_follows_the_caregiver_from_web_to_sms(db):
     )
 
 
-def test_reminder_schedule_is_checked_kindly():
+async def test_reminder_schedule_is_checked_kindly(db):
     form, dispatcher = ValidateReminderForm(), CollectingDispatcher()
     asked = tracker({"requested_slot": "reminder_schedule"})
-    assert form.validate_reminder_schedule("whenever", dispatcher, asked, {}) == {
+    assert await form.validate_reminder_schedule("whenever", dispatcher, asked, {}) == {
         "reminder_schedule": None
     }
     assert dispatcher.messages[0]["response"] == "utter_invalid_reminder_schedule"
-    ok = form.validate_reminder_schedule("tuesdays at 7pm", CollectingDispatcher(), asked, {})
+    ok = await form.validate_reminder_schedule("tuesdays at 7pm", CollectingDispatcher(), asked, {})
     assert ok == {"reminder_schedule": "tuesdays at 7pm"}
+    quiet = CollectingDispatcher()
+    late = await form.validate_reminder_schedule("tuesdays at 11pm", quiet, asked, {})
+    assert late == {"reminder_schedule": None}
+    assert "stay quiet" in quiet.messages[0]["text"]
 
 
 async def test_opting_in_changing_and_stopping_reminders(db):

@@ -70,3 +70,44 @@ def test_a_stored_reminder_arrives_through_the_real_server(callback_servers):
     _send(servers, sender, "stop reminders")
     wait_for_text(inbox, "stopped your reminders", start)
     assert get_active(primary_key("callback", sender), url=db) is None
+
+
+def test_reminders_are_listed_changed_and_explained(callback_servers):
+    """Which reminder is on and where, a change of time that keeps the days, quiet hours
+    explained and asked again, and "text me instead" answered instead of switching off."""
+    servers, inbox, db = callback_servers
+    sender = f"cb-{uuid.uuid4().hex[:8]}"
+    key = primary_key("callback", sender)
+
+    start = len(inbox.requests)
+    _send(servers, sender, "which reminders do i have")
+    wait_for_text(inbox, "don't have any reminders on", start)
+
+    start = len(inbox.requests)
+    _send(servers, sender, "yes")
+    wait_for_text(inbox, "Which days and what time", start)
+    start = len(inbox.requests)
+    _send(servers, sender, "tuesdays at 11pm")
+    wait_for_text(inbox, "evenings and nights stay quiet", start)
+    assert get_active(key, url=db) is None
+    start = len(inbox.requests)
+    _send(servers, sender, "tuesdays at 7pm")
+    wait_for_text(inbox, "Tuesdays at 7:00 PM", start)
+
+    start = len(inbox.requests)
+    _send(servers, sender, "move my reminder to 6pm")
+    wait_for_text(inbox, "changed your reminder", start)
+    reminder = get_active(key, url=db)
+    assert (
+        reminder is not None and tuple(reminder.weekdays) == (1,) and reminder.local_time == "18:00"
+    )
+
+    start = len(inbox.requests)
+    _send(servers, sender, "can you text me the reminder instead")
+    wait_for_text(inbox, "text us at", start)
+    assert get_active(key, url=db) is not None  # not switched off
+
+    start = len(inbox.requests)
+    _send(servers, sender, "what reminders are on")
+    said = wait_for_text(inbox, "Tuesdays at 6:00 PM", start)
+    assert "chat on our website" in said

@@ -37,6 +37,16 @@ def normalize_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def readable_phone(text: str, region: str = DEFAULT_REGION) -> str:
+    """'+15550104478' -> '(555) 010-4478', how a caregiver reads a number; as given when
+    it cannot be parsed (a fictional 555 number in a demo clinic is still shown)."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def normalize_email(text: str) -> str | None:
     """The address lower-cased, or None if it is not a valid address.
 

@@ -240,7 +240,7 @@ def reached(outcome: str, tracker: dict) -> bool:
         "reminder_set": "action_save_reminder" in names,
         "reminder_changed": names.count("action_save_reminder") >= 1,
         "reminders_stopped": "action_stop_reminders" in names,
-        "reminders_listed": "action_list_reminders" in names,
+        "reminders_listed": "action_show_reminders" in names,
         "safety_reply": any(n.startswith("utter_crisis_") for n in names),
         "answered": not FALLBACKS & set(names),
         "declined": not FALLBACKS & set(names),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -139,6 +139,12 @@ def _quiet_refusal(start: str, end: str) -> ReminderRefused:
         "Could you choose a time outside those hours?",
         "quiet_hours",
     )
+
+
+def quiet_refusal(local_time: time, quiet_hours: tuple[str, str] | None = None) -> str | None:
+    """The caregiver-safe explanation when ``local_time`` falls in the quiet hours."""
+    start, end = quiet_hours or _profile_quiet_hours()
+    return str(_quiet_refusal(start, end)) if in_quiet_window(local_time, start, end) else None
 
 
 def opted_out_in(session: Session, channel: str, owner_key: str) -> bool:

@@ -98,6 +98,25 @@ def parse_schedule(text: str) -> Schedule | None:
     afternoon 15:00, evening and night 19:00). The confirmation the bot sends (describe)
     is how a caregiver catches a misreading.
     """
+    said = _said(text)
+    if said is None:
+        return None
+    days, local = said
+    return Schedule(tuple(sorted(days or ALL_DAYS)), local or DEFAULT_TIME)
+
+
+def parse_change(text: str, current: Schedule) -> Schedule | None:
+    """A change to ``current``: "make it 8pm" keeps the days, "fridays instead" the time."""
+    said = _said(text)
+    if said is None:
+        return None
+    days, local = said
+    return Schedule(tuple(sorted(days or current.weekdays)), local or current.local_time)
+
+
+def _said(text: str) -> tuple[set[int] | None, time | None] | None:
+    """The days and the time named in ``text`` (None for what it does not name), or None
+    when it names neither or rules out every day it names."""
     s = _prepare(text)
     excluded: set[int] = set()
     for match in _EXCEPT.finditer(s):
@@ -118,11 +137,10 @@ def parse_schedule(text: str) -> Schedule | None:
     at = _clock_time(s, part)
     if not (included or excluded or at or part):
         return None
-    days = (included or set(ALL_DAYS)) - excluded
-    if not days:
+    days = ((included or set(ALL_DAYS)) - excluded) if (included or excluded) else None
+    if days is not None and not days:
         return None  # every day named was ruled out again
-    local = at or (_PART_TIMES[part] if part else DEFAULT_TIME)
-    return Schedule(tuple(days), local)
+    return days, at or (_PART_TIMES[part] if part else None)
 
 
 def _prepare(text: str) -> str:

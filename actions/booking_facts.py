@@ -1,0 +1,153 @@
+"""The booking questions use what the caregiver already said, and take corrections.
+
+At the start of the form, the child's age, the caregiver's first name and how they are
+related are read from the conversation so far (bot/booking/known_facts.py); what is
+found is filled, checked like an answer, and said back once so a mistake can be
+corrected. Later, "sorry I meant 2 not 3" changes the age it corrects instead of being
+taken as the answer to the question on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from rasa_sdk.utils import call_potential_coroutine
+
+from actions.faq import describe_age
+from bot.booking.contact import parse_contact
+from bot.booking.known_facts import (
+    age_said,
+    corrected_age,
+    is_correction,
+    name_said,
+    relationship_said,
+)
+from bot.clinic import get_profile
+
+CARRIED = {"caregiver_name": name_said, "relationship": relationship_said, "child_age": age_said}
+
+
+def said_so_far(tracker: Tracker) -> list[str]:
+    """The caregiver's messages in this conversation, newest first (commands left out)."""
+    texts = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        text = str(event.get("text") or "") if event.get("event") == "user" else ""
+        if text and not text.startswith("/"):
+            texts.append(text)
+    return texts
+
+
+def _starting(tracker: Tracker) -> bool:
+    return tracker.get_slot("requested_slot") is None
+
+
+def _corrections(tracker: Tracker) -> dict[str, str]:
+    """Earlier answers the latest message corrects, as the text to check for each."""
+    text = str(tracker.latest_message.get("text") or "")
+    requested = tracker.get_slot("requested_slot")
+    if _starting(tracker) or not is_correction(text):
+        return {}
+    fixes: dict[str, str] = {}
+    if requested != "child_age" and tracker.get_slot("child_age") is not None:
+        age = corrected_age(text)
+        if age is not None:
+            fixes["child_age"] = age
+    if requested != "contact" and tracker.get_slot("contact") and parse_contact(text):
+        fixes["contact"] = text
+    if requested != "caregiver_name" and tracker.get_slot("caregiver_name"):
+        name = name_said(text)
+        if name and name != tracker.get_slot("caregiver_name"):
+            fixes["caregiver_name"] = name
+    return fixes
+
+
+class CarriesFacts:
+    """Mixed into the booking form's validation (a rasa_sdk FormValidationAction)."""
+
+    def _carry(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        if not _starting(tracker) or tracker.get_slot(slot) is not None:
+            return {}
+        for text in said_so_far(tracker):
+            found = CARRIED[slot](text)
+            if found:
+                return {slot: found}
+        return {}
+
+    def extract_caregiver_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._carry("caregiver_name", tracker)
+
+    def extract_relationship(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._carry("relationship", tracker)
+
+    def extract_child_age(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._carry("child_age", tracker)
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        fixes = _corrections(tracker)
+        if not fixes:
+            events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+            if _starting(tracker):
+                _say_carried(dispatcher, events)
+            return events
+        values: dict[str, Any] = {}
+        for slot, text in fixes.items():
+            validate = getattr(self, f"validate_{slot}")
+            checked = validate(text, dispatcher, tracker, domain)
+            values.update(await call_potential_coroutine(checked))
+        requested = tracker.get_slot("requested_slot")
+        if requested and requested not in fixes:
+            values[requested] = None  # the message was the correction, not this answer
+        changed = [slot for slot in fixes if values.get(slot) is not None]
+        if changed:
+            dispatcher.utter_message(text=f"Thanks, I've changed that: {_describe(values)}.")
+        return [SlotSet(slot, value) for slot, value in values.items()]
+
+
+def _describe(values: dict[str, Any]) -> str:
+    """'your child is 2 years old and your name is Ana' for the slots that were set."""
+    parts = []
+    if values.get("caregiver_name"):
+        parts.append(f"your name is {values['caregiver_name']}")
+    if values.get("relationship"):
+        parts.append(f"you're the child's {values['relationship']}")
+    if values.get("child_age_months") is not None:
+        parts.append(f"your child is {describe_age(float(values['child_age_months']))}")
+    if values.get("contact"):
+        parts.append(f"we'll reach you at {values['contact']}")
+    return " and ".join(parts)
+
+
+def _say_carried(dispatcher: CollectingDispatcher, events: list[EventType]) -> None:
+    """Says back what was taken from earlier messages, once, so it can be corrected."""
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    carried = {k: v for k, v in values.items() if k in CARRIED or k == "child_age_months"}
+    months = values.get("child_age_months")
+    if months is None or not get_profile().is_age_eligible(float(months)):
+        carried.pop("child_age_months", None)  # an age outside the range is explained
+    name = carried.get("caregiver_name")
+    opening = (
+        f"I'd be glad to help you book a first visit, {name}. I'll ask a few short "
+        'questions (you can say "stop" at any time).'
+        if name
+        else None
+    )
+    facts = _describe({k: v for k, v in carried.items() if k != "caregiver_name"})
+    lines = [opening] if opening else []
+    if facts:
+        lines.append(f"From what you've told me, {facts}. If that's not right, just tell me.")
+    if lines:
+        dispatcher.utter_message(text=" ".join(lines))

@@ -1,0 +1,158 @@
+"""What a caregiver already told us in their own words: the child's age, their first
+name, how they are related to the child, and corrections of these.
+
+Why: a grandmother who opened with "I'm raising my grandson, he is four" must not be
+asked his age again, and "sorry I meant he's 2 not 3" in the middle of the booking
+questions must change the age, not be read as the answer to the question on screen.
+Plain functions over text (no Rasa): actions/booking_facts.py applies them to a form.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = (
+    r"(?:\d{1,2}(?:\.5)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"eighteen|twenty|thirty)(?:\s+and\s+a\s+half)?"
+)
+_UNIT = r"(?:\s*-?\s*(?:years?|yrs?|yo|y/?o|y\.o\.?|months?|mos?|mths?|m/?o)\b)"
+_OLD = r"(?:\s*-?\s*old\b)?"
+_CHILD = (
+    r"(?:he|she|hes|shes|he's|she's|he’s|she’s|son|daughter|grandson|granddaughter|kid|"
+    r"child|baby|boy|girl|toddler|little one|lo|who)"
+)
+_NOT_AN_AGE = (
+    r"(?!\s*(?:am|pm|a\.m|p\.m|:\d|o'?clock|%|times|kids|children|minutes|mins|hours|hrs|"
+    r"days|weeks|wks|dollars|bucks|\$|or more|in the|x\b))"
+)
+_AGES = [
+    # "my 3 year old", "a four-year-old", "our 18mo"
+    re.compile(rf"\b(?:my|our|a|an|his|her|their)\s+({_NUMBER}{_UNIT}){_OLD}", re.I),
+    # "3 years old", "18 months old"
+    re.compile(rf"\b({_NUMBER}{_UNIT})\s*-?\s*old\b", re.I),
+    # "he's 3", "my son is 4 years", "she just turned 2", "daughter, 5"
+    re.compile(
+        rf"\b{_CHILD}\s*(?:is|'s|’s|s|,|just turned|turned|will be)?\s+"
+        rf"(?:only|just|almost|nearly|about|around)?\s*({_NUMBER}{_UNIT}?){_NOT_AN_AGE}",
+        re.I,
+    ),
+    # "aged 4", "age 2"
+    re.compile(rf"\baged?\s+({_NUMBER}{_UNIT}?)\b", re.I),
+]
+
+_NAME_CUES = re.compile(
+    r"\b(?:my name is|my name's|my names|name is|name's|call me|i go by)\s+([^\W\d_][\w'\-]*)",
+    re.I,
+)
+# "Hi, I'm Ana." / "This is Eleanor Whitfield": only a capitalised word, and not a word
+# that starts a sentence about something else ("I'm Worried", "This is Hard").
+_INTRO_CUES = re.compile(
+    r"(?:^|[.!?]\s+|,\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
+    r"([A-Z][a-z'\-]+)\b"
+)
+_NOT_NAMES = {
+    "a", "also", "calling", "concerned", "desperate", "exhausted", "fine", "glad", "going",
+    "hard", "having", "here", "interested", "just", "looking", "lost", "mom", "not", "okay",
+    "really", "reaching", "scared", "single", "so", "sorry", "still", "struggling", "sure",
+    "the", "tired", "trying", "very", "wondering", "worried", "writing", "dad", "his", "her",
+    "raising", "new", "ok", "about", "hoping", "confused", "currently", "unsure", "kind",
+    "at", "on", "in", "back", "after", "before", "anytime", "any", "when", "whenever",
+    "tomorrow", "today", "tonight", "asap", "later", "please", "maybe", "if", "between",
+    "around", "by", "only", "from", "first", "mornings", "evenings", "afternoons",
+}  # fmt: skip
+
+RELATIONSHIPS = [
+    (re.compile(r"\b(grand ?(ma|mother|mom|mum|pa|father|dad|parent)|granny|nana|abuel)"),
+     "grandparent"),
+    (re.compile(r"\bfoster"), "foster parent"),
+    (re.compile(r"\bstep ?(mom|mother|mum)"), "stepmother"),
+    (re.compile(r"\bstep ?(dad|father)"), "stepfather"),
+    (re.compile(r"\b(mom|mother|mum|mama|mommy|madre)\b"), "mother"),
+    (re.compile(r"\b(dad|father|papa|daddy|padre)\b"), "father"),
+    (re.compile(r"\b(aunt|auntie|tia)\b"), "aunt"),
+    (re.compile(r"\b(uncle|tio)\b"), "uncle"),
+    (re.compile(r"\b(guardian|kinship|adoptive|adopted)"), "guardian"),
+]  # fmt: skip
+# How a caregiver says who they are in passing: "I'm his mom", "grandma here",
+# "raising my grandson", "my foster daughter".
+_RELATION_SAID = [
+    re.compile(r"\b(?:i'?m|i am|im|as)\s+(?:his|her|their|the)\s+((?:\w+\s)?\w+)", re.I),
+    re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
+    re.compile(r"\bmy\s+(grand(?:son|daughter|child|kid|baby)s?|foster\s+\w+)\b", re.I),
+]
+
+# A correction of something said before. Strong cues count in any answer; the weak ones
+# ("sorry", "actually") only in a short message, as a story told in answer to "what has
+# been going on?" often has them without correcting anything.
+_STRONG_CUE = re.compile(
+    r"\b(i meant|i mean|meant to (say|type|write|put)|typo|typed (it |that )?wrong|"
+    r"correction|not \d{1,2}\b)",
+    re.I,
+)
+_WEAK_CUE = re.compile(r"\b(sorry|oops|actually|wrong|my bad|wait)\b", re.I)
+SHORT_MESSAGE = 80
+
+
+def clean_relationship(text: str) -> str | None:
+    """A short relationship word ('mom' -> 'mother'); other short answers are kept as typed."""
+    lowered = text.lower().strip(" .!")
+    for pattern, name in RELATIONSHIPS:
+        if pattern.search(lowered):
+            return name
+    if 2 <= len(lowered) <= 40 and re.fullmatch(r"[^\W\d_][^\W\d_ '\-]*", lowered):
+        return lowered
+    return None
+
+
+def age_said(text: str) -> str | None:
+    """The child's age as said in a sentence ("he's 3", "my 18 month old"), else None."""
+    for pattern in _AGES:
+        match = pattern.search(text)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def name_said(text: str) -> str | None:
+    """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
+    found = [m for pattern in (_NAME_CUES, _INTRO_CUES) for m in pattern.finditer(text)]
+    for match in sorted(found, key=lambda m: m.start(1)):
+        word = match.group(1)
+        if word.lower() not in _NOT_NAMES and len(word) <= 30:
+            return word[:1].upper() + word[1:]
+    return None
+
+
+def relationship_said(text: str) -> str | None:
+    """How the caregiver is related to the child, when they said it in passing."""
+    for pattern in _RELATION_SAID:
+        for match in pattern.finditer(text):
+            words = match.group(1).lower()
+            if re.search(r"grand(son|daughter|child|kid|baby)", words):
+                return "grandparent"
+            for known, name in RELATIONSHIPS:
+                if known.search(words):
+                    return name
+    return None
+
+
+def is_correction(text: str) -> bool:
+    """Whether a message reads as correcting something said before."""
+    if _STRONG_CUE.search(text):
+        return True
+    return len(text) <= SHORT_MESSAGE and bool(_WEAK_CUE.search(text))
+
+
+def corrected_age(text: str) -> str | None:
+    """The new age in a correction: "sorry i meant hes 2 not 3" -> "2"."""
+    kept = re.sub(r"\bnot\s+(?:\d{1,2}|[a-z]+)\b(\s*(years?|months?))?", " ", text, flags=re.I)
+    cue = _STRONG_CUE.search(kept) or _WEAK_CUE.search(kept)
+    after = kept[cue.end() :] if cue else kept
+    for part in (after, kept):
+        said = age_said(part)
+        if said:
+            return said
+        bare = re.search(rf"\b({_NUMBER}{_UNIT}|\d{{1,2}}){_NOT_AN_AGE}", part, re.I)
+        if bare:
+            return bare.group(1)
+    return None

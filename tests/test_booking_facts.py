@@ -1,0 +1,186 @@
+"""The booking questions use what was said before, take corrections, and "are you sure?"
+comes before a cancel (actions/booking_facts.py, actions/manage_booking.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking_common import yes_or_no
+from actions.booking_form import ValidateBookingForm
+from actions.manage_booking import (
+    ActionAskConfirmManage,
+    ActionStartManageBooking,
+    ValidateManageBookingForm,
+)
+from bot.booking.seed import seed_demo
+from bot.db.models import utcnow
+from bot.settings import get_settings
+
+DOMAIN = {
+    "forms": {
+        "booking_form": {
+            "required_slots": [
+                "caregiver_name", "relationship", "child_age", "concern", "contact",
+                "time_preference",
+            ]
+        }
+    }
+}  # fmt: skip
+
+
+def form_tracker(said: list[str], slots: dict | None = None, requested: str | None = None,
+                 intent: str = "", extracted: dict | None = None) -> Tracker:  # fmt: skip
+    """A conversation where the caregiver said ``said`` (the last is the latest message)."""
+    events: list[dict] = [{"event": "session_started"}]
+    for text in said:
+        events += [{"event": "action", "name": "action_listen"},
+                   {"event": "user", "text": text, "input_channel": "rest"}]  # fmt: skip
+    events += [SlotSet(k, v) for k, v in (extracted or {}).items()]
+    return Tracker(
+        sender_id="conv-facts",
+        slots={"requested_slot": requested, **(slots or {})},
+        latest_message={"text": said[-1], "intent": {"name": intent}, "entities": []},
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "booking_form"} if requested else {},
+        latest_action_name="action_listen",
+    )
+
+
+def set_slots(events: list) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_facts_said_before_the_booking_are_used_and_said_back():
+    form = ValidateBookingForm()
+    said = [
+        "Good afternoon. My name is Eleanor and I am raising my grandson, he is four years old.",
+        "I would like to make an appointment please",
+    ]
+    d = CollectingDispatcher()
+    events = await form.run(d, form_tracker(said), DOMAIN)
+    slots = set_slots(events)
+    assert slots["caregiver_name"] == "Eleanor"
+    assert slots["relationship"] == "grandparent"
+    assert slots["child_age_months"] == 48
+    [note] = [m["text"] for m in d.messages]
+    assert "Eleanor" in note and "4 years old" in note and "not right" in note
+
+
+async def test_nothing_said_before_asks_as_usual():
+    d = CollectingDispatcher()
+    events = await ValidateBookingForm().run(d, form_tracker(["book a visit"]), DOMAIN)
+    assert set_slots(events).get("child_age") is None and d.messages == []
+
+
+async def test_a_correction_changes_the_age_not_the_question_on_screen():
+    slots = {"caregiver_name": "Marcus", "child_age": "3", "child_age_months": 36.0}
+    text = "sorry i meant hes 2 not 3, typed it wrong. he turns 3 in march"
+    tracker = form_tracker(
+        ["book for my son hes 3", "Marcus", text],
+        slots,
+        requested="relationship",
+        extracted={"relationship": text},
+    )
+    d = CollectingDispatcher()
+    events = await ValidateBookingForm().run(d, tracker, DOMAIN)
+    slots = set_slots(events)
+    assert slots["child_age_months"] == 24
+    assert slots["relationship"] is None  # asked again, not filled with the correction
+    assert "2 years old" in d.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "answer"),
+    [
+        ("affirm", "yes", "yes"),
+        ("cancel_booking", "yes cancel it", "yes"),
+        ("", "yep", "yes"),
+        ("", "no keep it", "no"),
+        ("deny", "nah", "no"),
+        ("", "what time was it again", None),
+    ],
+)
+def test_yes_or_no(intent, text, answer):
+    assert yes_or_no(intent, text) == answer
+
+
+@pytest.fixture
+def seeded(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    seed_demo(utcnow() - timedelta(hours=1), url=db_url)
+    yield db_url
+
+
+def manage_tracker(slots: dict, text: str = "", intent: str = "") -> Tracker:
+    return Tracker(
+        sender_id="conv-confirm",
+        slots=slots,
+        latest_message={"text": text, "intent": {"name": intent}, "entities": []},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "manage_booking_form"},
+        latest_action_name="action_listen",
+    )
+
+
+async def test_cancel_asks_are_you_sure_naming_the_appointment(seeded):
+    d = CollectingDispatcher()
+    state = {"booking_reference": "WG-NOSUCH", "contact": "+13125550147", "manage_action": "cancel"}
+    await ActionAskConfirmManage().run(d, manage_tracker(state), {})
+    [asked] = d.messages
+    assert "cancel it?" in asked["text"]
+    assert [b["payload"] for b in asked["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_a_typed_no_keeps_the_appointment():
+    d = CollectingDispatcher()
+    form = ValidateManageBookingForm()
+    kept = form.validate_confirm_manage("no keep it", d, manage_tracker({}, "no keep it"), {})
+    assert kept == {"confirm_manage": "no", "booking_stage": "kept"}
+    assert d.messages[0]["response"] == "utter_manage_stopped"
+    d = CollectingDispatcher()
+    unclear = form.validate_confirm_manage("hmm", d, manage_tracker({}, "hmm"), {})
+    assert unclear == {"confirm_manage": None}
+    assert d.messages[0]["response"] == "utter_invalid_confirm_manage"
+
+
+async def test_yes_cancel_it_at_are_you_sure_is_the_yes_not_a_restart():
+    state = {"manage_action": "cancel", "requested_slot": "confirm_manage",
+             "booking_reference": "WG-7K3F9Q"}  # fmt: skip
+    events = await ActionStartManageBooking().run(
+        CollectingDispatcher(),
+        manage_tracker(state, "yes cancel it", "cancel_booking"),
+        {},
+    )
+    assert set_slots(events) == {"confirm_manage": "yes"}
+
+
+def test_the_second_answer_that_does_not_fit_gets_a_way_out():
+    """A number the phone library refuses twice: the way out, not the same re-ask forever."""
+    bot_said = {
+        "event": "bot",
+        "text": "...",
+        "metadata": {"utter_action": "utter_invalid_contact"},
+    }
+    tracker = Tracker(
+        sender_id="conv-way-out",
+        slots={"requested_slot": "contact"},
+        latest_message={"text": "123", "intent": {"name": "inform"}, "entities": []},
+        events=[{"event": "active_loop", "name": "booking_form"}, bot_said],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "booking_form"},
+        latest_action_name="action_listen",
+    )
+    d = CollectingDispatcher()
+    assert ValidateBookingForm().validate_contact("123", d, tracker, {}) == {"contact": None}
+    assert d.messages[0]["response"] == "utter_way_out_contact"

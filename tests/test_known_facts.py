@@ -1,0 +1,97 @@
+"""What a caregiver said in passing, read back for the booking questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.booking.known_facts import (
+    age_said,
+    corrected_age,
+    is_correction,
+    name_said,
+    relationship_said,
+)
+from bot.nlp.ages import age_in_months
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("hello, id like to book a first visit for my son hes 3", 36),
+        ("my 18 month old wont sleep", 18),
+        ("our four-year-old has been biting", 48),
+        ("she just turned 2 and cries at drop off", 24),
+        ("my daughter is 5 years old", 60),
+        ("raising my grandson, who is four years old", 48),
+        ("aged 3", 36),
+    ],
+)
+def test_an_age_said_in_passing(text: str, months: float) -> None:
+    said = age_said(text)
+    assert said is not None
+    assert age_in_months(said) == months
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can we come at 3 pm",
+        "he wakes up 3 times a night",
+        "we've been through a lot in 2 years",
+        "i have 2 kids",
+        "how much does it cost",
+    ],
+)
+def test_no_age_where_none_was_said(text: str) -> None:
+    assert age_said(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hi, my name is maria and I need help", "Maria"),
+        ("Good afternoon. This is Eleanor Whitfield, I am raising my grandson", "Eleanor"),
+        ("hi I'm Ana. can i book", "Ana"),
+        ("I'm worried about my son", None),
+        ("Hi, I'm so tired", None),
+        ("this is hard for me", None),
+    ],
+)
+def test_a_name_said_in_passing(text: str, name: str | None) -> None:
+    assert name_said(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "relationship"),
+    [
+        ("I am raising my grandson since his mom passed", "grandparent"),
+        ("grandma here, can i book for my granddaughter", "grandparent"),
+        ("im his dad and want to book", "father"),
+        ("foster mom here", "foster parent"),
+        ("my son has tantrums", None),
+    ],
+)
+def test_a_relationship_said_in_passing(text: str, relationship: str | None) -> None:
+    assert relationship_said(text) == relationship
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("sorry i meant hes 2 not 3, typed it wrong. he turns 3 in march", "2"),
+        ("oops, she's 4", "4"),
+        ("not 3, 2", "2"),
+        ("i meant 18 months", "18 months"),
+    ],
+)
+def test_a_corrected_age(text: str, age: str) -> None:
+    assert is_correction(text)
+    assert corrected_age(text) == age
+
+
+def test_a_long_story_with_actually_is_no_correction() -> None:
+    story = (
+        "he was 2 when his dad left and actually he has been sad ever since, he cries at "
+        "drop off and wont eat much"
+    )
+    assert not is_correction(story)
