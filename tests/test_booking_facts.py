@@ -60,17 +60,17 @@ def set_slots(events: list) -> dict:
 async def test_facts_said_before_the_booking_are_used_and_said_back():
     form = ValidateBookingForm()
     said = [
-        "Good afternoon. My name is Eleanor and I am raising my grandson, he is four years old.",
+        "Morning. My name is Ruth and I look after my grandson full time, he is four years old.",
         "I would like to make an appointment please",
     ]
     d = CollectingDispatcher()
     events = await form.run(d, form_tracker(said), DOMAIN)
     slots = set_slots(events)
-    assert slots["caregiver_name"] == "Eleanor"
+    assert slots["caregiver_name"] == "Ruth"
     assert slots["relationship"] == "grandparent"
     assert slots["child_age_months"] == 48
     [note] = [m["text"] for m in d.messages]
-    assert "Eleanor" in note and "4 years old" in note and "not right" in note
+    assert "Ruth" in note and "4 years old" in note and "not right" in note
 
 
 async def test_nothing_said_before_asks_as_usual():
@@ -80,10 +80,10 @@ async def test_nothing_said_before_asks_as_usual():
 
 
 async def test_a_correction_changes_the_age_not_the_question_on_screen():
-    slots = {"caregiver_name": "Marcus", "child_age": "3", "child_age_months": 36.0}
-    text = "sorry i meant hes 2 not 3, typed it wrong. he turns 3 in march"
+    slots = {"caregiver_name": "Dev", "child_age": "3", "child_age_months": 36.0}
+    text = "ugh i meant hes 2 not 3, autocorrect. 3 in june"
     tracker = form_tracker(
-        ["book for my son hes 3", "Marcus", text],
+        ["appointment for my son, hes 3", "Dev", text],
         slots,
         requested="relationship",
         extracted={"relationship": text},

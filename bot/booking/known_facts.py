@@ -1,8 +1,8 @@
 """What a caregiver already told us in their own words: the child's age, their first
 name, how they are related to the child, and corrections of these.
 
-Why: a grandmother who opened with "I'm raising my grandson, he is four" must not be
-asked his age again, and "sorry I meant he's 2 not 3" in the middle of the booking
+Why: a grandmother who opened with "I look after my granddaughter, she's four" must not
+be asked her age again, and "sorry I meant he's 2 not 3" in the middle of the booking
 questions must change the age, not be read as the answer to the question on screen.
 Plain functions over text (no Rasa): actions/booking_facts.py applies them to a form.
 """
@@ -44,7 +44,7 @@ _NAME_CUES = re.compile(
     r"\b(?:my name is|my name's|my names|name is|name's|call me|i go by)\s+([^\W\d_][\w'\-]*)",
     re.I,
 )
-# "Hi, I'm Ana." / "This is Eleanor Whitfield": only a capitalised word, and not a word
+# "Hi, I'm Ana." / "This is Ruth Okafor": only a capitalised word, and not a word
 # that starts a sentence about something else ("I'm Worried", "This is Hard").
 _INTRO_CUES = re.compile(
     r"(?:^|[.!?]\s+|,\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
@@ -74,7 +74,7 @@ RELATIONSHIPS = [
     (re.compile(r"\b(guardian|kinship|adoptive|adopted)"), "guardian"),
 ]  # fmt: skip
 # How a caregiver says who they are in passing: "I'm his mom", "grandma here",
-# "raising my grandson", "my foster daughter".
+# "looking after my grandson", "my foster daughter".
 _RELATION_SAID = [
     re.compile(r"\b(?:i'?m|i am|im|as)\s+(?:his|her|their|the)\s+((?:\w+\s)?\w+)", re.I),
     re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
