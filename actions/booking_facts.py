@@ -21,6 +21,7 @@ from actions.faq import describe_age
 from bot.booking.contact import parse_contact
 from bot.booking.known_facts import (
     age_said,
+    concern_said,
     corrected_age,
     is_correction,
     name_said,
@@ -28,7 +29,12 @@ from bot.booking.known_facts import (
 )
 from bot.clinic import get_profile
 
-CARRIED = {"caregiver_name": name_said, "relationship": relationship_said, "child_age": age_said}
+CARRIED = {
+    "caregiver_name": name_said,
+    "relationship": relationship_said,
+    "child_age": age_said,
+    "concern": concern_said,
+}
 
 
 def said_so_far(tracker: Tracker) -> list[str]:
@@ -73,11 +79,11 @@ class CarriesFacts:
     def _carry(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         if not _starting(tracker) or tracker.get_slot(slot) is not None:
             return {}
-        for text in said_so_far(tracker):
-            found = CARRIED[slot](text)
-            if found:
-                return {slot: found}
-        return {}
+        found = [f for text in said_so_far(tracker) if (f := CARRIED[slot](text))]
+        if not found:
+            return {}
+        # The newest name, age or relationship; the fullest story of what is going on.
+        return {slot: max(found, key=len) if slot == "concern" else found[0]}
 
     def extract_caregiver_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -88,6 +94,11 @@ class CarriesFacts:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return self._carry("relationship", tracker)
+
+    def extract_concern(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._carry("concern", tracker)
 
     def extract_child_age(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -149,5 +160,7 @@ def _say_carried(dispatcher: CollectingDispatcher, events: list[EventType]) -> N
     lines = [opening] if opening else []
     if facts:
         lines.append(f"From what you've told me, {facts}. If that's not right, just tell me.")
+    if carried.get("concern"):
+        lines.append("I'll pass on to the clinician what you wrote about what has been going on.")
     if lines:
         dispatcher.utter_message(text=" ".join(lines))

@@ -22,7 +22,7 @@ from actions.booking_form import (
 from actions.replies_said import replies_said, violence_reply_given
 from bot.booking.contact import parse_contact
 from bot.booking.handoffs import create_handoff, expected_contact_text
-from bot.booking.known_facts import name_said
+from bot.booking.known_facts import name_said, topic_said
 from bot.safety.flags import latest_open_flag
 
 MAX_TIME_CHARS = 200
@@ -113,6 +113,13 @@ class ValidateHandoffForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return self._passing("handoff_time", tracker, when_said)
+
+    def extract_handoff_about(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") is not None:
+            return {}  # only the request itself: later messages answer other questions
+        return self._passing("handoff_about", tracker, topic_said)
 
     def validate_caregiver_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -343,3 +343,20 @@ def test_a_second_answer_that_is_no_reference_offers_the_way_out():
     result = form.validate_booking_reference("no idea", second, tracker(events=missed), {})
     assert result == {"booking_reference": None, "booking_stage": "not_found"}
     assert responses(second) == ["utter_reference_way_out"]
+
+
+OFFERED = [
+    {"id": 1, "label": "Ana Ruiz, LCSW — Tue Dec 8, 9:00 AM"},
+    {"id": 2, "label": "Marcus Bell, PhD — Thu Dec 10, 2:00 PM"},
+    {"id": 3, "label": "Priya Natarajan, LMFT — Fri Dec 11, 10:30 AM"},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("the tuesday one", 0), ("2pm works", 1), ("thursday please", 1), ("with marcus", 1),
+     ("10:30 is good", 2), ("earliest", 0), ("friday at 10:30", 2), ("9am", 0),
+     ("none of these work", None), ("saturday", None)],
+)  # fmt: skip
+def test_picking_a_time_by_what_its_label_shows(text, index):
+    assert picked_index(text, OFFERED) == index

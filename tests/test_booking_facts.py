@@ -184,3 +184,16 @@ def test_the_second_answer_that_does_not_fit_gets_a_way_out():
     d = CollectingDispatcher()
     assert ValidateBookingForm().validate_contact("123", d, tracker, {}) == {"contact": None}
     assert d.messages[0]["response"] == "utter_way_out_contact"
+
+
+async def test_what_has_been_going_on_is_carried_and_not_asked_again():
+    said = [
+        "hi there, my son is 2 and ever since the apartment fire he wakes up screaming and wont let me out of his sight",
+        "can we book a visit",
+    ]
+    d = CollectingDispatcher()
+    events = await ValidateBookingForm().run(d, form_tracker(said), DOMAIN)
+    slots = set_slots(events)
+    assert slots["concern"].startswith("hi there, my son is 2 and ever since the apartment fire")
+    assert slots["child_age_months"] == 24
+    assert "what you wrote about what has been going on" in d.messages[0]["text"]

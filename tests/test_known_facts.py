@@ -95,3 +95,13 @@ def test_a_long_story_with_actually_is_no_correction() -> None:
         "drop off and wont eat much"
     )
     assert not is_correction(story)
+
+
+def test_a_request_that_says_what_it_is_about():
+    from bot.booking.known_facts import concern_said, topic_said
+
+    assert topic_said("can someone call me about my daughter's intake next week please")
+    assert topic_said("can i talk to a real person") is None
+    assert topic_said("can someone call me? this is Joy, 312 555 0176, after 4pm") is None
+    assert concern_said("she has been waking up every night since her dad deployed in may")
+    assert concern_said("how long is a session") is None

@@ -136,6 +136,40 @@ def relationship_said(text: str) -> str | None:
     return None
 
 
+_CONCERN_CUE = re.compile(
+    r"\b(since|ever since|been|keeps?|won'?t|wont|can'?t|cant|tantrums?|meltdowns?|"
+    r"nightmares?|night terrors?|scream\w*|cry\w*|cries|hit\w*|bit(es|ing)?|scared|afraid|"
+    r"clingy|withdrawn|quiet|sleep\w*|wak\w+|wet\w*|angry|aggressive|passed|died|death|lost|"
+    r"divorce|separat\w+|deployed|hospital|fire|accident|moved|custody|violence|abuse\w*|"
+    r"trauma\w*|struggl\w+|hard time|behaviou?r\w*)\b",
+    re.I,
+)
+_TOPIC_CUE = re.compile(
+    r"\b(about|regarding|because|question|questions|ask|intake|insurance|medicaid|bill|cost|"
+    r"pay|referral|worried|since)\b",
+    re.I,
+)
+MAX_SAID = 500
+MIN_CONCERN_WORDS = 10
+MIN_TOPIC_WORDS = 8
+
+
+def concern_said(text: str) -> str | None:
+    """A message that tells what has been going on for the child (long enough, and about
+    the child's behaviour or a hard time), kept as written for the clinician."""
+    if len(text.split()) < MIN_CONCERN_WORDS or not _CONCERN_CUE.search(text):
+        return None
+    return " ".join(text.split())[:MAX_SAID]
+
+
+def topic_said(text: str) -> str | None:
+    """A request for a person that already says what it is about ("can someone call me
+    about my son's intake"), kept as written for staff."""
+    if len(text.split()) < MIN_TOPIC_WORDS or not _TOPIC_CUE.search(text):
+        return None
+    return " ".join(text.split())[:MAX_SAID]
+
+
 def is_correction(text: str) -> bool:
     """Whether a message reads as correcting something said before."""
     if _STRONG_CUE.search(text):
