@@ -18,10 +18,11 @@ from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
 from actions.faq import describe_age
-from bot.booking.contact import parse_contact
+from bot.booking.contact import parse_contact, readable_phone
 from bot.booking.known_facts import (
     age_said,
     concern_said,
+    contact_said,
     corrected_age,
     is_correction,
     name_said,
@@ -34,6 +35,7 @@ CARRIED = {
     "relationship": relationship_said,
     "child_age": age_said,
     "concern": concern_said,
+    "contact": contact_said,
 }
 
 
@@ -95,6 +97,11 @@ class CarriesFacts:
     ) -> dict[str, Any]:
         return self._carry("relationship", tracker)
 
+    def extract_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._carry("contact", tracker)
+
     def extract_concern(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -138,7 +145,7 @@ def _describe(values: dict[str, Any]) -> str:
     if values.get("child_age_months") is not None:
         parts.append(f"your child is {describe_age(float(values['child_age_months']))}")
     if values.get("contact"):
-        parts.append(f"we'll reach you at {values['contact']}")
+        parts.append(f"we'll reach you at {readable_phone(values['contact'])}")
     return " and ".join(parts)
 
 

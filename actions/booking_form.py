@@ -32,6 +32,11 @@ NAME_LEAD = re.compile(
     r"call me|i go by)\s+",
     re.I,
 )
+# A title or a family word before the name: "Mrs. Whitfield", "Grandma Rose", "me, Ana".
+TITLE = re.compile(
+    r"^\s*(mr|mrs|ms|miss|mx|dr|grandma|grandpa|granny|nana|auntie|aunt|uncle|me)\b\.?\s*",
+    re.I,
+)
 NAME = re.compile(r"^[^\W\d_][^\W\d_'\-]*(?:['\-][^\W\d_]+)*$")
 NOT_NAMES = {"yes", "no", "ok", "okay", "hi", "hello", "hey", "mom", "dad", "skip", "why"}
 
@@ -57,7 +62,9 @@ def missed(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Non
 
 def clean_name(text: str) -> str | None:
     """'my name is maria' -> 'Maria'; None when no plausible first name is there."""
-    words = NAME_LEAD.sub("", text.strip()).strip(" .!,").split()
+    text = NAME_LEAD.sub("", text.strip())
+    text = TITLE.sub("", text.split(",")[0]).strip(" .!,")  # "Mrs. Lee", "Keisha, his mom"
+    words = text.split()
     if not words or len(words) > 3:
         return None
     first = words[0]

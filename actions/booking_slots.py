@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, report_error
 from actions.booking_form import SKIPPED
+from actions.replies_said import replies_in_loop
 from bot.booking.availability import SlotChoice, find_open_slots, nearest_alternatives
 from bot.booking.bookings import BookingRecord, NewCaregiver, book_slot, reschedule_booking
 from bot.booking.contact import as_contact
@@ -30,9 +31,10 @@ def _offer(choices: list[SlotChoice]) -> list[dict[str, Any]]:
     return [{"id": c.slot_id, "label": c.label(tz)} for c in choices]
 
 
-async def _times_for(tracker: Tracker) -> tuple[list[SlotChoice], bool]:
+async def _times_for(tracker: Tracker, wanted: str | None = None) -> tuple[list[SlotChoice], bool]:
     """Open times that fit the caregiver's preference, or (False) the nearest others."""
-    pref = parse_preference(tracker.get_slot("time_preference") or "") or ANY_TIME
+    text = wanted if wanted is not None else tracker.get_slot("time_preference") or ""
+    pref = parse_preference(text) or ANY_TIME
     now = utcnow()
     fitting = await in_thread(find_open_slots, pref, now=now)
     if fitting:
@@ -131,7 +133,14 @@ def picked_index(text: str, offered: list[dict[str, Any]]) -> int | None:
         return int(digit.group(1)) - 1
     if re.search(r"\blast\b", lowered) and offered:
         return len(offered) - 1
-    if re.search(r"\b(earliest|soonest|first available|asap)\b", lowered) and offered:
+    if (
+        re.search(
+            r"\b(earliest|soonest|first available|asap|any( of (them|those|these))?( one)? "
+            r"(is|are|works?)|either|whichever|does ?n'?t matter)\b",
+            lowered,
+        )
+        and offered
+    ):
         return 0
     for words in (ORDINALS, NUMBER_WORDS):
         for word, index in words.items():
@@ -227,8 +236,15 @@ class ValidateSlotChoiceForm(FormValidationAction):
             # best"): that was not a pick, and the times are listed next.
             return {"slot_pick": None}
         index = picked_index(str(value or ""), offered)
+        if index is None and parse_preference(str(value or "")) is not None:
+            # "10am works", "thursday?" when no listed time is then: a new preference.
+            return await self._offer_again(str(value), offered, dispatcher, tracker)
         if index is None:
-            dispatcher.utter_message(response="utter_invalid_slot_pick")
+            said = replies_in_loop(tracker)
+            again = "utter_invalid_slot_pick" in said or "utter_way_out_slot_pick" in said
+            dispatcher.utter_message(
+                response="utter_way_out_slot_pick" if again else "utter_invalid_slot_pick"
+            )
             return {"slot_pick": None}
         try:
             record = await self._book(tracker, int(offered[index]["id"]))
@@ -252,6 +268,30 @@ class ValidateSlotChoiceForm(FormValidationAction):
             "booking_stage": "booked",
             "manage_action": None,
         }
+
+    async def _offer_again(
+        self,
+        wanted: str,
+        offered: list[dict[str, Any]],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        """Times for a preference said in answer to the list, instead of "didn't catch"."""
+        try:
+            choices, fit = await _times_for(tracker, wanted)
+        except Exception as exc:
+            report_error(dispatcher, tracker, exc, "finding open times")
+            return {"slot_pick": "error", "booking_stage": "error"}
+        fresh = _offer(choices)
+        if not fresh or [o["id"] for o in fresh] == [o["id"] for o in offered]:
+            dispatcher.utter_message(response="utter_no_other_times")
+            return {"slot_pick": None}
+        dispatcher.utter_message(
+            text="Here are the open times closest to that."
+            if fit
+            else "I don't have an opening then. These are the nearest ones."
+        )
+        return {"slot_pick": None, "offered_slots": fresh, "time_preference": wanted}
 
     async def _book(self, tracker: Tracker, slot_id: int) -> BookingRecord:
         contact = tracker.get_slot("contact") or ""

@@ -28,7 +28,7 @@ from bot.safety.flags import latest_open_flag
 MAX_TIME_CHARS = 200
 # A good time to call, said in passing: "after 5", "weekday mornings", "any time".
 _WHEN = re.compile(
-    r"\b((after|before|around|between|by|at)\s+\d{1,2}(:\d\d)?\s*(am|pm)?|"
+    r"\b((after|before|around|between|by|at|til|till|until|from)\s+\d{1,2}(:\d\d)?\s*(am|pm)?|"
     r"(week ?day|week ?end|mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?s?\b.*?"
     r"(morning|afternoon|evening|night)?s?|mornings?|afternoons?|evenings?|any ?time|"
     r"lunch ?time|nap ?time)\b",

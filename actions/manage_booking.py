@@ -13,8 +13,9 @@ from actions.booking_common import in_thread, last_intent, report_error, yes_or_
 from actions.booking_form import check_contact, missed
 from actions.replies_said import replies_since
 from bot.booking.bookings import cancel_booking, find_booking
+from bot.booking.contact import parse_contact
 from bot.booking.errors import BookingError
-from bot.booking.preferences import parse_preference
+from bot.booking.preferences import ANY_TIME, parse_preference
 from bot.booking.reference import normalize_reference
 from bot.clinic import get_profile
 
@@ -38,14 +39,24 @@ class ActionStartManageBooking(Action):
         wanted = "reschedule" if last_intent(tracker) == "reschedule_booking" else "cancel"
         if _asking_confirm(tracker) and wanted == tracker.get_slot("manage_action"):
             return [SlotSet("confirm_manage", "yes")]
-        typed = normalize_reference(_reference_in(tracker.latest_message.get("text") or ""))
+        text = str(tracker.latest_message.get("text") or "")
+        reference = normalize_reference(_reference_in(text))
+        said = parse_contact(text)
+        contact = (said.phone or said.email) if said else None
+        if reference is None and tracker.get_slot("booking_stage") == "booked":
+            # "wait, can I move it?" right after booking: the appointment just made.
+            reference = tracker.get_slot("booking_reference")
+            contact = contact or tracker.get_slot("contact")
+        when = parse_preference(text)
+        moving = wanted == "reschedule"
         return [
             SlotSet("manage_action", wanted),
-            SlotSet("booking_reference", typed),
-            SlotSet("contact", None),
+            SlotSet("booking_reference", reference),
+            SlotSet("contact", contact),
             SlotSet("confirm_manage", None),
             SlotSet("booking_stage", None),
-            SlotSet("time_preference", None),
+            # "move it to a thursday afternoon": the new times are already said.
+            SlotSet("time_preference", text if moving and when and when != ANY_TIME else None),
         ]
 
 
@@ -58,7 +69,9 @@ def _asking_confirm(tracker: Tracker) -> bool:
 def _reference_in(text: str) -> str:
     """The reference-looking word in 'cancel WG-7K3F9Q please', else ''."""
     for word in text.replace(",", " ").split():
-        if normalize_reference(word):
+        # A code has a digit or its "WG-" prefix: "thursday" has the shape, not the look.
+        looks = any(ch.isdigit() for ch in word) or "-" in word
+        if looks and normalize_reference(word):
             return word
     return ""
 
@@ -83,7 +96,11 @@ class ValidateManageBookingForm(FormValidationAction):
     ) -> dict[str, Any]:
         if not str(value or "").strip():
             return {"booking_reference": None}  # not given yet: asked, never scolded
-        reference = normalize_reference(_reference_in(str(value or "")))
+        typed = str(value or "").strip()
+        # The answer itself may be the code with no digit in it ("wg abcdef").
+        reference = normalize_reference(_reference_in(typed)) or (
+            normalize_reference(typed) if len(typed.split()) <= 2 else None
+        )
         if reference is not None:
             return {"booking_reference": reference}
         misses = replies_since(tracker, "action_start_manage_booking").count(INVALID_REFERENCE)

@@ -12,7 +12,7 @@ check's category (``action_safety_confirmed``); "no" or "we're safe" gets warmth
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -83,3 +83,46 @@ class ActionSafetyConfirmed(Action):
             tracker.sender_id, [category], ["said yes: someone is in danger right now"], "check"
         )
         return [SlotSet(CHECK_SLOT, None)]
+
+
+RESUMABLE = {
+    "booking_form", "slot_choice_form", "manage_booking_form", "reschedule_form",
+    "handoff_form", "reflection_form", "reminder_form",
+}  # fmt: skip
+
+
+def form_before_check(tracker: Tracker) -> str | None:
+    """The form the latest gentle check closed ("is anyone in danger?" in the middle of
+    the booking questions), or None when the check came outside a form."""
+    events = list(tracker.events)
+    checks = [i for i, e in enumerate(events) if e.get("name") == "action_safety_check"]
+    if not checks:
+        return None
+    before = events[: checks[-1]]
+    users = [i for i, e in enumerate(before) if e.get("event") == "user"]
+    if not users:
+        return None
+    closed = any(e.get("name") == "action_deactivate_loop" for e in before[users[-1] :])
+    if not closed:
+        return None  # the check came outside a form
+    for event in reversed(before[: users[-1]]):
+        if event.get("event") == "active_loop":
+            name = event.get("name")
+            return str(name) if name in RESUMABLE else None
+    return None
+
+
+class ActionResumeForm(Action):
+    """After "no, we're safe", the questions go on where the check broke in."""
+
+    def name(self) -> str:
+        return "action_resume_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        form = form_before_check(tracker)
+        if form is None:
+            return []
+        dispatcher.utter_message(text="Let's pick up where we left off.")
+        return [FollowupAction(form)]

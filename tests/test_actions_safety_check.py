@@ -91,3 +91,27 @@ def test_after_the_violence_reply_the_contact_question_asks_if_it_is_safe():
     assert not after_violence_reply(_tracker("conv-c4", {}, events=other))
     asked = [*said, {"event": "bot", "metadata": {"utter_action": "utter_ask_safe_to_contact"}}]
     assert not after_violence_reply(_tracker("conv-c4", {}, events=asked))  # asked once
+
+
+def test_the_form_a_check_closed_is_resumed_after_no():
+    from actions.safety_check import form_before_check
+
+    def tracker(events):
+        return Tracker("c", {}, {}, events, False, None, {}, "action_listen")
+
+    inside = [
+        {"event": "active_loop", "name": "booking_form"},
+        {"event": "user", "text": "she cries and won't eat since her mom's hospital stay"},
+        {"event": "action", "name": "action_deactivate_loop"},
+        {"event": "active_loop", "name": None},
+        {"event": "action", "name": "action_safety_check"},
+        {"event": "user", "text": "no we're safe"},
+    ]
+    assert form_before_check(tracker(inside)) == "booking_form"
+    outside = [
+        {"event": "active_loop", "name": "booking_form"},
+        {"event": "active_loop", "name": None},
+        {"event": "user", "text": "what if he stops breathing"},
+        {"event": "action", "name": "action_safety_check"},
+    ]
+    assert form_before_check(tracker(outside)) is None

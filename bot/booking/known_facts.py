@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.booking.contact import parse_contact
+
 _NUMBER = (
     r"(?:\d{1,2}(?:\.5)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"eighteen|twenty|thirty)(?:\s+and\s+a\s+half)?"
@@ -41,7 +43,8 @@ _AGES = [
 ]
 
 _NAME_CUES = re.compile(
-    r"\b(?:my name is|my name's|my names|name is|name's|call me|i go by)\s+([^\W\d_][\w'\-]*)",
+    r"\b(?:my name is|my name's|my names|my name|name is|name's|call me|i go by)\s+"
+    r"([^\W\d_][\w'\-]*)",
     re.I,
 )
 # "Hi, I'm Ana." / "This is Ruth Okafor": only a capitalised word, and not a word
@@ -58,7 +61,7 @@ _NOT_NAMES = {
     "raising", "new", "ok", "about", "hoping", "confused", "currently", "unsure", "kind",
     "at", "on", "in", "back", "after", "before", "anytime", "any", "when", "whenever",
     "tomorrow", "today", "tonight", "asap", "later", "please", "maybe", "if", "between",
-    "around", "by", "only", "from", "first", "mornings", "evenings", "afternoons",
+    "around", "by", "only", "from", "first", "mornings", "evenings", "afternoons", "is",
 }  # fmt: skip
 
 RELATIONSHIPS = [
@@ -168,6 +171,12 @@ def topic_said(text: str) -> str | None:
     if len(text.split()) < MIN_TOPIC_WORDS or not _TOPIC_CUE.search(text):
         return None
     return " ".join(text.split())[:MAX_SAID]
+
+
+def contact_said(text: str) -> str | None:
+    """A message that gives a phone number or email in passing ("text me at 312 318
+    2290"), kept whole: the contact question's check reads the number out of it."""
+    return text if parse_contact(text) else None
 
 
 def is_correction(text: str) -> bool:

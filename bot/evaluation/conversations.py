@@ -51,6 +51,7 @@ SLOT_KEYS = {
 # Yes/no questions a writer need not answer: a caregiver would say this.
 DEFAULT_ANSWERS = {"save": "yes", "share": "no", "confirm": "yes"}
 FALLBACKS = {"utter_default", "utter_fallback", "action_default_fallback"}
+NOT_IN_DANGER = "no, we're safe"  # said to the gentle check in a conversation about no danger
 MAX_ANSWERS = 14  # questions answered in one ``answer: all`` before the player gives up
 # Writers were shown "555 201 3344" as an example; no real number has area code 555,
 # and the phone library rightly refuses it. Played as a valid test number instead.
@@ -154,6 +155,8 @@ class Player:
             self.bot.send(sender, conv.channel, fill.text(text, tracker))
             sent += 1
             tracker = self.bot.tracker(sender)
+            if conv.outcome != "safety_reply" and _checked(tracker) and text != NOT_IN_DANGER:
+                say(NOT_IN_DANGER)  # "is anyone in danger right now?": a caregiver answers
 
         for turn in conv.turns:
             if turn.when_asked:
@@ -204,6 +207,16 @@ class _Filler:
         contact = self.given.contact if self.given else str(self.answers.get("contact", ""))
         text = text.replace("{reference}", str(reference)).replace("{contact}", contact)
         return playable_phone(text)
+
+
+def _checked(tracker: dict) -> bool:
+    """The bot's last turn was the gentle check ("is anyone in danger right now?")."""
+    actions = [
+        e.get("name")
+        for e in tracker.get("events") or []
+        if e.get("event") == "action" and e.get("name") != "action_listen"
+    ]
+    return bool(actions) and actions[-1] == "action_safety_check"
 
 
 def _events(tracker: dict) -> tuple[list[str], list[tuple[str, Any]]]:

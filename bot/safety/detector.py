@@ -29,7 +29,8 @@ NEGATION_LOOKBACK = 6
 CHILD_CONTEXT = {"screens", "screen", "tablet", "ipad", "bedtime", "nap", "naps", "tantrum",
                  "tantrums", "meltdown", "meltdowns", "diaper", "potty", "daycare", "preschool",
                  "toys", "toy", "snack", "candy", "bath", "timeout", "cartoons", "crib",
-                 "playground", "sippy", "stroller", "shoes"}  # fmt: skip
+                 "playground", "sippy", "stroller", "shoes", "carseat", "seat", "highchair",
+                 "pacifier", "binky"}  # fmt: skip
 PLURAL_CHILDREN = {"kids", "children", "twins", "babies", "boys", "girls"}
 RECENT_BEFORE, RECENT_AFTER = 6, 3  # tokens around a match in which "still", "tonight"... count
 # "*N" gaps stop at these: "she kicked when i left her" is two clauses, not "kicked ... her".
