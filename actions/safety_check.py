@@ -112,8 +112,32 @@ def form_before_check(tracker: Tracker) -> str | None:
     return None
 
 
+# A request the check broke in on before it started ("need to book a first visit for my
+# son, since the fire he hits other kids"), and the form that serves it.
+STARTS = {
+    "book_appointment": "booking_form",
+    "request_person": "handoff_form",
+    "start_reflection": "reflection_form",
+    "set_reminder": "reminder_form",
+}
+
+
+def request_before_check(tracker: Tracker) -> str | None:
+    """The form for the request the latest gentle check answered instead, if any."""
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "user" and (event.get("parse_data") or {}).get("safety"):
+            answered = ((event.get("parse_data") or {}).get("safety") or {}).get("answered")
+            if (event.get("parse_data") or {}).get("intent", {}).get("name") in (
+                "safety_check",
+                "safety_concern",
+            ):
+                return STARTS.get(str(answered))
+    return None
+
+
 class ActionResumeForm(Action):
-    """After "no, we're safe", the questions go on where the check broke in."""
+    """After "no, we're safe", the questions go on where the check broke in, or the
+    request it broke in on (a booking, a person, a reflection) starts."""
 
     def name(self) -> str:
         return "action_resume_form"
@@ -122,7 +146,8 @@ class ActionResumeForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         form = form_before_check(tracker)
-        if form is None:
-            return []
-        dispatcher.utter_message(text="Let's pick up where we left off.")
-        return [FollowupAction(form)]
+        if form is not None:
+            dispatcher.utter_message(text="Let's pick up where we left off.")
+            return [FollowupAction(form)]
+        form = request_before_check(tracker)
+        return [] if form is None else [FollowupAction(form)]  # its first question says what

@@ -115,3 +115,17 @@ def test_the_form_a_check_closed_is_resumed_after_no():
         {"event": "action", "name": "action_safety_check"},
     ]
     assert form_before_check(tracker(outside)) is None
+
+
+def test_a_request_the_check_broke_in_on_starts_after_no():
+    from actions.safety_check import request_before_check
+
+    check = {
+        "event": "user",
+        "text": "need to book a first visit, since the fire he hits other kids",
+        "parse_data": {"intent": {"name": "safety_check"},
+                       "safety": {"answered": "book_appointment"}},
+    }  # fmt: skip
+    no = {"event": "user", "text": "no", "parse_data": {"intent": {"name": "deny"}, "safety": {}}}
+    events = [check, {"event": "action", "name": "action_safety_check"}, no]
+    assert request_before_check(Tracker("c", {}, {}, events, False, None, {}, "")) == "booking_form"

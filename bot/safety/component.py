@@ -54,7 +54,14 @@ SAFETY = "safety"
 # reflection or a booking is where caregivers describe hard moments).
 SAFETY_CHECK = "safety_check"
 SAFETY_CONCERN = "safety_concern"
-NO_CHECK_AFTER = {"i_am_safe"}  # "I'm safe" is never asked "is anyone in danger?"
+# "I'm safe" is never asked "is anyone in danger?"; nor is a plain request about an
+# appointment or reminders on the encoder's concern alone ("we're moving in with my mom
+# next month, so I need to cancel"): a danger the rules or the n-gram model find in it
+# is still checked or answered in full.
+NO_CHECK_AFTER = {
+    "i_am_safe", "cancel_booking", "reschedule_booking", "set_reminder", "stop_reminders",
+    "ask_reminders", "choose_slot",
+}  # fmt: skip
 PAST_DANGER = "past_danger"  # entity: danger mentioned as past context (domain.yml)
 logger = logging.getLogger(__name__)
 
