@@ -188,7 +188,8 @@ def test_the_second_answer_that_does_not_fit_gets_a_way_out():
 
 async def test_what_has_been_going_on_is_carried_and_not_asked_again():
     said = [
-        "hi there, my son is 2 and ever since the apartment fire he wakes up screaming and wont let me out of his sight",
+        "hi there, my son is 2 and ever since the apartment fire he wakes up screaming "
+        "and wont let me out of his sight",
         "can we book a visit",
     ]
     d = CollectingDispatcher()

@@ -105,3 +105,18 @@ def test_a_request_that_says_what_it_is_about():
     assert topic_said("can someone call me? this is Joy, 312 555 0176, after 4pm") is None
     assert concern_said("she has been waking up every night since her dad deployed in may")
     assert concern_said("how long is a session") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "relationship"),
+    [
+        ("im a stepdad and want to book for my stepson", "stepfather"),
+        ("my stepdaughter is 3", "stepparent"),
+        ("my niece lives with me now", "aunt or uncle"),
+        ("im a single mom", "mother"),
+        ("Dad of a 4yo here", "father"),
+        ("my mother watches him", None),
+    ],
+)
+def test_more_ways_of_saying_who_one_is(text, relationship):
+    assert relationship_said(text) == relationship

@@ -79,9 +79,25 @@ RELATIONSHIPS = [
 # How a caregiver says who they are in passing: "I'm his mom", "grandma here",
 # "looking after my grandson", "my foster daughter".
 _RELATION_SAID = [
-    re.compile(r"\b(?:i'?m|i am|im|as)\s+(?:his|her|their|the)\s+((?:\w+\s)?\w+)", re.I),
+    re.compile(r"\b(?:i'?m|i am|im|as)\s+(?:his|her|their|the|a|an)\s+((?:\w+\s)?\w+)", re.I),
     re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
-    re.compile(r"\bmy\s+(grand(?:son|daughter|child|kid|baby)s?|foster\s+\w+)\b", re.I),
+    re.compile(r"\b(single\s+(?:mom|mum|mother|dad|father))\b", re.I),
+    re.compile(
+        r"\b((?:step\s?)?(?:mom|mum|mother|dad|father|mama|papa)|grand\w+|aunt|auntie|uncle)"
+        r"\s+(?:of|to)\s+(?:a|an|my|his|her|two|three|\d)",
+        re.I,
+    ),
+    re.compile(
+        r"\bmy\s+(grand(?:son|daughter|child|kid|baby)s?|foster\s+\w+|step\s?(?:son|daughter|kid|child)s?|"
+        r"niece|nephew)\b",
+        re.I,
+    ),
+]
+# What "my stepson", "my niece" say about the one who writes.
+_RELATIVE_OF = [
+    (re.compile(r"grand(son|daughter|child|kid|baby)"), "grandparent"),
+    (re.compile(r"step\s?(son|daughter|kid|child)"), "stepparent"),
+    (re.compile(r"\b(niece|nephew)\b"), "aunt or uncle"),
 ]
 
 # A correction of something said before. Strong cues count in any answer; the weak ones
@@ -131,8 +147,9 @@ def relationship_said(text: str) -> str | None:
     for pattern in _RELATION_SAID:
         for match in pattern.finditer(text):
             words = match.group(1).lower()
-            if re.search(r"grand(son|daughter|child|kid|baby)", words):
-                return "grandparent"
+            for relative, name in _RELATIVE_OF:
+                if relative.search(words):
+                    return name
             for known, name in RELATIONSHIPS:
                 if known.search(words):
                     return name
