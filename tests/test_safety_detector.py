@@ -60,6 +60,7 @@ def test_disclosure_in_the_middle_of_a_long_message(detector):
         ("my son hits me when he's mad", "child_is_the_doer"),
         ("my 3 year old kicks me when i change his diaper", "child_is_the_doer"),
         ("why does he hit other kids at the park", "child_is_the_doer"),
+        ("last night he woke up screaming and kept pushing me away", "figure_of_speech"),
     ],
 )
 def test_context_sets_matches_aside(detector, text, why):

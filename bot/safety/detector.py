@@ -233,6 +233,8 @@ class SafetyDetector:
             return "not_a_person"  # "throws her plate"
         if any(t.lemma_ == "kick" for t in span) and doc[span.end : span.end + 1].text == "out":
             return "figure_of_speech"  # "they might kick him out"
+        if any(t.lemma_ == "push" for t in span) and doc[span.end : span.end + 1].text == "away":
+            return "figure_of_speech"  # "he keeps pushing me away": shutting someone out
         # Object "me": the caregiver can't be the doer, so look past "i"
         # ("says i hate you and kicks me").
         doer = self._doer(span, doc, skip_self=not victim_is_child)
