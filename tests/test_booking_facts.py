@@ -3,8 +3,6 @@ comes before a cancel (actions/booking_facts.py, actions/manage_booking.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -17,9 +15,7 @@ from actions.manage_booking import (
     ActionStartManageBooking,
     ValidateManageBookingForm,
 )
-from bot.booking.seed import seed_demo
-from bot.db.models import utcnow
-from bot.settings import get_settings
+from tests.test_actions_booking import seeded  # noqa: F401 (the seeded database fixture)
 
 DOMAIN = {
     "forms": {
@@ -111,14 +107,6 @@ def test_yes_or_no(intent, text, answer):
     assert yes_or_no(intent, text) == answer
 
 
-@pytest.fixture
-def seeded(db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    seed_demo(utcnow() - timedelta(hours=1), url=db_url)
-    yield db_url
-
-
 def manage_tracker(slots: dict, text: str = "", intent: str = "") -> Tracker:
     return Tracker(
         sender_id="conv-confirm",
@@ -132,7 +120,7 @@ def manage_tracker(slots: dict, text: str = "", intent: str = "") -> Tracker:
     )
 
 
-async def test_cancel_asks_are_you_sure_naming_the_appointment(seeded):
+async def test_cancel_asks_are_you_sure_naming_the_appointment(seeded):  # noqa: F811
     d = CollectingDispatcher()
     state = {"booking_reference": "WG-NOSUCH", "contact": "+13125550147", "manage_action": "cancel"}
     await ActionAskConfirmManage().run(d, manage_tracker(state), {})
