@@ -16,7 +16,7 @@ from bot.booking.bookings import cancel_booking, find_booking
 from bot.booking.contact import parse_contact
 from bot.booking.errors import BookingError
 from bot.booking.preferences import ANY_TIME, parse_preference
-from bot.booking.reference import normalize_reference
+from bot.booking.reference import normalize_reference, reference_in
 from bot.clinic import get_profile
 
 INVALID_REFERENCE = "utter_invalid_reference"
@@ -40,7 +40,7 @@ class ActionStartManageBooking(Action):
         if _asking_confirm(tracker) and wanted == tracker.get_slot("manage_action"):
             return [SlotSet("confirm_manage", "yes")]
         text = str(tracker.latest_message.get("text") or "")
-        reference = normalize_reference(_reference_in(text))
+        reference = reference_in(text)
         said = parse_contact(text)
         contact = (said.phone or said.email) if said else None
         if reference is None and tracker.get_slot("booking_stage") == "booked":
@@ -66,14 +66,19 @@ def _asking_confirm(tracker: Tracker) -> bool:
     )
 
 
-def _reference_in(text: str) -> str:
-    """The reference-looking word in 'cancel WG-7K3F9Q please', else ''."""
-    for word in text.replace(",", " ").split():
-        # A code has a digit or its "WG-" prefix: "thursday" has the shape, not the look.
-        looks = any(ch.isdigit() for ch in word) or "-" in word
-        if looks and normalize_reference(word):
-            return word
-    return ""
+async def _looked_up(
+    reference: str, contact: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any]:
+    """The booking stage once both the code and the contact are known."""
+    try:
+        found = await in_thread(find_booking, reference, contact)
+    except Exception as exc:
+        report_error(dispatcher, tracker, exc, "finding a booking")
+        return {"booking_stage": "not_found"}
+    if found is None or found.status != "confirmed":
+        dispatcher.utter_message(response="utter_booking_not_found")
+        return {"booking_stage": "not_found"}
+    return {"booking_stage": "verified"}
 
 
 class ValidateManageBookingForm(FormValidationAction):
@@ -91,17 +96,22 @@ class ValidateManageBookingForm(FormValidationAction):
             return []
         return domain_slots
 
-    def validate_booking_reference(
+    async def validate_booking_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if not str(value or "").strip():
             return {"booking_reference": None}  # not given yet: asked, never scolded
         typed = str(value or "").strip()
         # The answer itself may be the code with no digit in it ("wg abcdef").
-        reference = normalize_reference(_reference_in(typed)) or (
+        reference = reference_in(typed) or (
             normalize_reference(typed) if len(typed.split()) <= 2 else None
         )
         if reference is not None:
+            contact = tracker.get_slot("contact")
+            if contact and tracker.get_slot("booking_stage") != "verified":
+                # The contact came first (both in one message): the booking is looked up now.
+                return {"booking_reference": reference,
+                        **await _looked_up(reference, contact, dispatcher, tracker)}  # fmt: skip
             return {"booking_reference": reference}
         misses = replies_since(tracker, "action_start_manage_booking").count(INVALID_REFERENCE)
         if misses + 1 >= MAX_MISSES:
@@ -118,15 +128,9 @@ class ValidateManageBookingForm(FormValidationAction):
         if contact is None:
             return {"contact": None}
         reference = tracker.get_slot("booking_reference")
-        try:
-            found = await in_thread(find_booking, reference, contact)
-        except Exception as exc:
-            report_error(dispatcher, tracker, exc, "finding a booking")
-            return {"contact": contact, "booking_stage": "not_found"}
-        if found is None or found.status != "confirmed":
-            dispatcher.utter_message(response="utter_booking_not_found")
-            return {"contact": contact, "booking_stage": "not_found"}
-        return {"contact": contact, "booking_stage": "verified"}
+        if not reference:  # given before the code (both in one message): checked after it
+            return {"contact": contact}
+        return {"contact": contact, **await _looked_up(reference, contact, dispatcher, tracker)}
 
     def validate_confirm_manage(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

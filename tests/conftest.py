@@ -108,3 +108,19 @@ def db_url(request, tmp_path):
     upgrade(url)
     yield url
     reset_engine()
+
+
+@pytest.fixture
+def seeded(db_url, monkeypatch):
+    """The demo clinic (clinicians, open slots) in a fresh database, as DATABASE_URL."""
+    from datetime import timedelta
+
+    from bot.booking.seed import seed_demo
+    from bot.db.models import utcnow
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    seed_demo(utcnow() - timedelta(hours=1), url=db_url)
+    yield db_url
+    get_settings.cache_clear()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,8 +21,6 @@ from actions.handoff import ActionCreateHandoff, handoff_reason
 from actions.manage_booking import ActionManageBookingResult, ValidateManageBookingForm
 from bot.booking.bookings import list_bookings
 from bot.booking.handoffs import list_handoffs
-from bot.booking.seed import seed_demo
-from bot.db.models import utcnow
 from bot.settings import get_settings
 
 
@@ -50,15 +46,6 @@ def tracker(slots: dict | None = None, text: str = "", intent: str = "", entitie
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [m.get("response") or m.get("text") for m in dispatcher.messages]
-
-
-@pytest.fixture
-def seeded(db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    seed_demo(utcnow() - timedelta(hours=1), url=db_url)
-    yield db_url
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -320,29 +307,6 @@ async def test_database_down_gives_the_kind_error(monkeypatch, caplog):
         get_settings.cache_clear()
     assert responses(d) == ["utter_booking_error"]
     assert "+13125550147" not in caplog.text and "Maria" not in caplog.text
-
-
-async def test_a_cancel_started_without_a_reference_asks_before_it_scolds():
-    # "cancel my appointment" clears the reference and contact; the form must not then
-    # answer "that doesn't look like a reference code" for words never given.
-    form, d = ValidateManageBookingForm(), CollectingDispatcher()
-    assert form.validate_booking_reference(None, d, tracker(), {}) == {"booking_reference": None}
-    assert await form.validate_contact(None, d, tracker(), {}) == {"contact": None}
-    assert d.messages == []
-
-
-def test_a_second_answer_that_is_no_reference_offers_the_way_out():
-    form = ValidateManageBookingForm()
-    first = CollectingDispatcher()
-    started = [{"event": "action", "name": "action_start_manage_booking"}]
-    result = form.validate_booking_reference("i dont have it", first, tracker(events=started), {})
-    assert result == {"booking_reference": None}
-    assert responses(first) == ["utter_invalid_reference"]
-    missed = [*started, {"event": "bot", "metadata": {"utter_action": "utter_invalid_reference"}}]
-    second = CollectingDispatcher()
-    result = form.validate_booking_reference("no idea", second, tracker(events=missed), {})
-    assert result == {"booking_reference": None, "booking_stage": "not_found"}
-    assert responses(second) == ["utter_reference_way_out"]
 
 
 OFFERED = [

@@ -15,7 +15,6 @@ from actions.manage_booking import (
     ActionStartManageBooking,
     ValidateManageBookingForm,
 )
-from tests.test_actions_booking import seeded  # noqa: F401 (the seeded database fixture)
 
 DOMAIN = {
     "forms": {
@@ -120,7 +119,7 @@ def manage_tracker(slots: dict, text: str = "", intent: str = "") -> Tracker:
     )
 
 
-async def test_cancel_asks_are_you_sure_naming_the_appointment(seeded):  # noqa: F811
+async def test_cancel_asks_are_you_sure_naming_the_appointment(seeded):
     d = CollectingDispatcher()
     state = {"booking_reference": "WG-NOSUCH", "contact": "+13125550147", "manage_action": "cancel"}
     await ActionAskConfirmManage().run(d, manage_tracker(state), {})

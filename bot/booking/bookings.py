@@ -234,7 +234,7 @@ def _find_row(session: Session, reference: str, contact: str | Contact) -> Row |
 
     Both wrong look the same to the caller, so a reference alone reveals nothing.
     """
-    wanted = references.normalize_reference(reference)
+    wanted = references.normalize_reference(reference or "")
     who = as_contact(contact)
     if wanted is None or who is None:
         return None

@@ -32,3 +32,21 @@ def normalize_reference(text: str, prefix: str | None = None) -> str | None:
     if not match or any(ch not in ALPHABET for ch in match.group(2)):
         return None
     return f"{match.group(1) or prefix or reference_prefix()}-{match.group(2)}"
+
+
+def reference_in(text: str) -> str | None:
+    """The reference in a sentence ("the code is WG-XUDU38.", "I think it's wg 9wk3tc?").
+
+    A word counts when it has a digit or a dash ("thursday" has a code's shape, not its
+    look); punctuation around it is dropped. Also "wg 9wk3tc", the prefix as a word.
+    """
+    words = [w.strip(".,;:!?()[]{}\"'“”‘’<>*") for w in text.split()]
+    for i, word in enumerate(words):
+        looks = any(ch.isdigit() for ch in word) or "-" in word
+        if looks and (found := normalize_reference(word)):
+            return found
+        pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
+        prefixed = pair and len(word) <= 3 and any(ch.isdigit() for ch in pair)
+        if prefixed and (found := normalize_reference(pair)):
+            return found
+    return None

@@ -1,0 +1,67 @@
+"""Cancelling and moving an appointment: the code and contact, in any order or at once."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.manage_booking import ValidateManageBookingForm
+from bot.booking.availability import find_open_slots
+from bot.booking.bookings import NewCaregiver, book_slot
+from bot.booking.preferences import TimePreference
+from bot.booking.reference import reference_in
+from bot.db.models import utcnow
+from tests.test_actions_booking import responses, tracker
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [("The code is WG-XUDU38.", "WG-XUDU38"), ("I think it's WG-9WK3TC? that's it", "WG-9WK3TC"),
+     ("wg 9wk3tc", "WG-9WK3TC"), ("(WG-7K3F9Q)", "WG-7K3F9Q"), ("cancel 7k3f9q", "WG-7K3F9Q"),
+     ("on thursday please", None), ("my number is 312-555-0111", None), ("", None)],
+)  # fmt: skip
+def test_a_reference_is_read_inside_a_sentence(text, reference):
+    assert reference_in(text) == reference
+
+
+async def test_a_cancel_started_without_a_reference_asks_before_it_scolds():
+    # "cancel my appointment" clears the reference and contact; the form must not then
+    # answer "that doesn't look like a reference code" for words never given.
+    form, d = ValidateManageBookingForm(), CollectingDispatcher()
+    assert await form.validate_booking_reference(None, d, tracker(), {}) == {
+        "booking_reference": None
+    }
+    assert await form.validate_contact(None, d, tracker(), {}) == {"contact": None}
+    assert d.messages == []
+
+
+async def test_a_second_answer_that_is_no_reference_offers_the_way_out():
+    form = ValidateManageBookingForm()
+    first = CollectingDispatcher()
+    started = [{"event": "action", "name": "action_start_manage_booking"}]
+    result = await form.validate_booking_reference(
+        "i dont have it", first, tracker(events=started), {}
+    )
+    assert result == {"booking_reference": None}
+    assert responses(first) == ["utter_invalid_reference"]
+    missed = [*started, {"event": "bot", "metadata": {"utter_action": "utter_invalid_reference"}}]
+    second = CollectingDispatcher()
+    result = await form.validate_booking_reference("no idea", second, tracker(events=missed), {})
+    assert result == {"booking_reference": None, "booking_stage": "not_found"}
+    assert responses(second) == ["utter_reference_way_out"]
+
+
+async def test_a_contact_read_before_the_code_is_checked_once_the_code_is_known(seeded):
+    # "Move WG-2Z42E6. Contact used: 312-555-0111." fills both at once, contact first.
+    free = find_open_slots(TimePreference(), now=utcnow(), limit=1, url=seeded)[0]
+    record = book_slot(free.slot_id, NewCaregiver(first_name="Sam", phone="312-555-0111"), 36,
+                       None, None, url=seeded)  # fmt: skip
+    form, d = ValidateManageBookingForm(), CollectingDispatcher()
+    assert await form.validate_contact("312-555-0111", d, tracker(), {}) == {
+        "contact": "+13125550111"
+    }
+    got = await form.validate_booking_reference(
+        record.reference, d, tracker({"contact": "+13125550111"}), {}
+    )
+    assert got == {"booking_reference": record.reference, "booking_stage": "verified"}
+    assert d.messages == []
