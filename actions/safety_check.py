@@ -112,6 +112,32 @@ def form_before_check(tracker: Tracker) -> str | None:
     return None
 
 
+# Questions whose answer is the caregiver's own story: an answer the check broke in on
+# is kept as the answer when the questions go on.
+STORY_SLOTS = {
+    "concern", "handoff_about", "refl_what_happened", "refl_before", "refl_child_feeling",
+    "refl_my_feeling", "refl_next_time",
+}  # fmt: skip
+
+
+def story_before_check(tracker: Tracker) -> tuple[str, str] | None:
+    """(slot, text) when the latest check broke in on the answer to a story question."""
+    events = list(tracker.events)
+    checks = [i for i, e in enumerate(events) if e.get("name") == "action_safety_check"]
+    if not checks:
+        return None
+    before = events[: checks[-1]]
+    users = [i for i, e in enumerate(before) if e.get("event") == "user"]
+    if not users:
+        return None
+    asked = None
+    for event in before[: users[-1]]:
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+    text = str(before[users[-1]].get("text") or "").strip()
+    return (str(asked), text) if asked in STORY_SLOTS and text else None
+
+
 # A request the check broke in on before it started ("need to book a first visit for my
 # son, since the fire he hits other kids"), and the form that serves it.
 STARTS = {
@@ -148,6 +174,8 @@ class ActionResumeForm(Action):
         form = form_before_check(tracker)
         if form is not None:
             dispatcher.utter_message(text="Let's pick up where we left off.")
-            return [FollowupAction(form)]
+            told = story_before_check(tracker)  # kept as the answer: never asked twice
+            kept = [SlotSet(*told)] if told else []
+            return [*kept, FollowupAction(form)]
         form = request_before_check(tracker)
         return [] if form is None else [FollowupAction(form)]  # its first question says what

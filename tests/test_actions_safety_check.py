@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies_said import after_violence_reply
@@ -129,3 +130,21 @@ def test_a_request_the_check_broke_in_on_starts_after_no():
     no = {"event": "user", "text": "no", "parse_data": {"intent": {"name": "deny"}, "safety": {}}}
     events = [check, {"event": "action", "name": "action_safety_check"}, no]
     assert request_before_check(Tracker("c", {}, {}, events, False, None, {}, "")) == "booking_form"
+
+
+async def test_a_story_the_check_broke_in_on_is_kept_as_the_answer():
+    from actions.safety_check import ActionResumeForm
+
+    events = [
+        {"event": "active_loop", "name": "reflection_form"},
+        {"event": "slot", "name": "requested_slot", "value": "refl_what_happened"},
+        {"event": "user", "text": "he threw his cup at me at dinner"},
+        {"event": "action", "name": "action_deactivate_loop"},
+        {"event": "active_loop", "name": None},
+        {"event": "action", "name": "action_safety_check"},
+        {"event": "user", "text": "no, we're safe"},
+    ]
+    tracker = Tracker("c", {}, {}, events, False, None, {}, "action_listen")
+    got = await ActionResumeForm().run(CollectingDispatcher(), tracker, {})
+    assert got[0] == SlotSet("refl_what_happened", "he threw his cup at me at dinner")
+    assert got[1] == FollowupAction("reflection_form")

@@ -250,3 +250,39 @@ def test_a_danger_found_is_checked_even_when_the_words_read_as_i_am_safe(compone
     message = _parse(component, spacy_model, text, [("i_am_safe", 0.8)])
     assert message.get(SAFETY)["tier"] == "check"
     assert message.get(INTENT)["name"] == "safety_check"
+
+
+def _asked(component, spacy_model, text: str, form: str | None, slot: str | None) -> dict:
+    """The safety verdict on ``text`` sent in answer to ``slot`` of ``form``."""
+    from bot.safety.asked import ASKED_KEY
+
+    ranked = [{"name": "share_moment", "confidence": 0.6}]
+    metadata = {ASKED_KEY: {"form": form, "slot": slot}} if form else {}
+    message = Message(data={TEXT: text, INTENT: ranked[0], INTENT_RANKING_KEY: ranked,
+                            "metadata": metadata})  # fmt: skip
+    component.process([message], spacy_model)
+    return message.get(SAFETY)
+
+
+def test_a_partners_violence_read_from_a_bare_he_is_checked_inside_a_story_of_the_child(
+    component, spacy_model
+):
+    text = "he threw his cup at me at dinner and laughed"
+    assert _asked(component, spacy_model, text, None, None)["tier"] == "full"
+    inside = _asked(component, spacy_model, text, "reflection_form", "refl_what_happened")
+    assert inside["tier"] == "check" and inside["check_category"] == "domestic_violence"
+    named = "my husband threw his cup at me at dinner and laughed"
+    assert _asked(component, spacy_model, named, "reflection_form", "refl_before")["tier"] == "full"
+
+
+def test_what_only_the_model_saw_is_checked_inside_a_story_and_nowhere_else(component, spacy_model):
+    assert _asked(component, spacy_model, MODEL_ONLY, None, None)["tier"] == "full"
+    assert _asked(component, spacy_model, MODEL_ONLY, "booking_form", "concern")["tier"] == "check"
+    # The booking's other questions are not stories about the child.
+    assert _asked(component, spacy_model, MODEL_ONLY, "booking_form", "contact")["tier"] == "full"
+
+
+def test_the_rules_own_words_stay_the_full_protocol_inside_a_story(component, spacy_model):
+    said = _asked(component, spacy_model, "i want to kill myself tonight", "reflection_form",
+                  "refl_my_feeling")  # fmt: skip
+    assert said["tier"] == "full" and said["category"] == "self_harm"

@@ -59,9 +59,10 @@ def main() -> None:
     settings = get_settings()
     os.environ.update(thread_environment(os.environ, settings.encoder_threads))
     os.environ.update(limits_environment(settings.rasa_max_request_bytes))
-    from bot import rasa_api_errors, rasa_patches
+    from bot import rasa_api_errors, rasa_context, rasa_patches
 
     rasa_patches.install()  # before Rasa builds its actions
+    rasa_context.install()  # the question on screen, for the safety layer
     rasa_api_errors.install()  # before Rasa builds its app
     os.environ.update(worker_environment(os.environ, settings.rasa_workers))
     if int(os.environ["SANIC_WORKERS"]) > 1:

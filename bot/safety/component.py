@@ -42,6 +42,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlp import encoder
 from bot.nlp.ngram_classifier import LinearClassifierComponent
 from bot.safety import CATEGORIES
+from bot.safety.asked import asked_in, child_reading
 from bot.safety.check_model import CheckModel, training_label
 from bot.safety.crisis_model import CrisisModel
 from bot.safety.detector import SafetyDetector, SafetyResult
@@ -179,6 +180,8 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             else:
                 source = "rules" if found.category else "model" if model_category else None
             tier = self._tier(text, category, model_confidence, found.evidence)
+            if tier.get("tier") == "full":
+                tier = self._in_context(tier, text, category, source, found, message)
             if tier.get("tier") == "check":
                 category = None  # the gentle check, not the full protocol
             info = {
@@ -210,6 +213,30 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 else:
                     info["tier"] = None  # "I'm safe" is never answered with "are you safe?"
         return messages
+
+    @staticmethod
+    def _in_context(
+        tier: dict[str, Any],
+        text: str,
+        category: str,
+        source: str | None,
+        found: SafetyResult,
+        message: Message,
+    ) -> dict[str, Any]:
+        """A full-protocol danger that its context makes a gentle check, else ``tier``.
+
+        What only the n-gram model saw where the rules read the same danger as past
+        ("before I was around"); and inside a story about the child (bot.safety.asked).
+        """
+        asked = asked_in(message.get("metadata"))
+        if source == "model" and category in found.past:
+            why = "past"
+        elif child_reading(asked, category, source, text):
+            why = f"asked:{asked.slot or asked.form}"
+        else:
+            return tier
+        return {**tier, "tier": "check", "check_category": category, "softened": True,
+                "softened_by": [why]}  # fmt: skip
 
     def _tier(
         self, text: str, category: str | None, model_confidence: float, evidence: list[str]

@@ -1,0 +1,54 @@
+"""Hand the question on screen to Rasa's NLU pipeline with each message.
+
+Rasa's NLU components see only the message, never the conversation, yet what a message
+means can depend on what the bot just asked (bot.safety.asked). Before Rasa parses a
+message of a conversation whose form is active, this adds the form and the slot it
+asks for to a copy of the message's metadata (the stored message is not changed).
+Installed by ``bot.prod.rasa_run`` with the other patches; re-check on any Rasa upgrade
+(``MessageProcessor.parse_message`` in rasa/core/processor.py).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.safety.asked import ASKED_KEY
+
+_original_parse = MessageProcessor.parse_message
+
+
+def with_question(message: UserMessage, tracker: DialogueStateTracker | None) -> UserMessage:
+    """The message, with the active form and its requested slot in a copy's metadata."""
+    form = tracker.active_loop_name if tracker is not None else None
+    if not form:
+        return message
+    asked = {"form": form, "slot": tracker.get_slot(REQUESTED_SLOT)}
+    message = copy.copy(message)
+    message.metadata = {**(message.metadata or {}), ASKED_KEY: asked}
+    return message
+
+
+async def _parse_with_question(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: DialogueStateTracker | None = None,
+    only_output_properties: bool = True,
+) -> dict[str, Any]:
+    return await _original_parse(
+        self, with_question(message, tracker), tracker, only_output_properties
+    )
+
+
+def install() -> None:
+    """Idempotent; before Rasa handles a message."""
+    MessageProcessor.parse_message = _parse_with_question
+
+
+def installed() -> bool:
+    return MessageProcessor.parse_message is _parse_with_question

@@ -1,0 +1,67 @@
+"""What the bot had just asked when a message came in, as the safety layer reads it.
+
+Why: "he threw his cup at me" answers "what happened?" in a reflection about a toddler,
+or "what has been going on for your child?" in the booking questions; sent cold, the
+same words may be about a partner. Inside such a question the safety layer still
+answers every danger, but what only the n-gram model saw, and a partner's violence
+read from a bare "he" or "she", get the gentle check ("is anyone in danger right
+now?") instead of the full protocol. The form and slot arrive in the message's
+metadata (bot.rasa_context puts them there before Rasa parses the message).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+ASKED_KEY = "cpp_asked"  # in a message's metadata: {"form": ..., "slot": ...}
+
+# Questions whose answers are stories about the child (None: every slot of the form).
+ABOUT_THE_CHILD: dict[str, frozenset[str] | None] = {
+    "reflection_form": None,
+    "booking_form": frozenset({"concern"}),
+    "handoff_form": frozenset({"handoff_about"}),
+}
+# An adult named as the one who hurts: then "he hit me" is not read as the child.
+ADULT_NAMED = re.compile(
+    r"\b(husband|hubby|wife|boy ?friend|girl ?friend|bf|gf|partner|ex|spouse|fianc\w*|"
+    r"baby ?(daddy|dad|mama|mom)|step ?(dad|father|mom|mother)|roommate|brother|uncle|"
+    r"boyfriend|man|landlord|his dad|her dad|their dad|my dad|my mom|my father|my mother)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Asked:
+    form: str | None = None
+    slot: str | None = None
+
+    @property
+    def about_the_child(self) -> bool:
+        """The question on screen asks for a story about the child (or the caregiver)."""
+        if self.form not in ABOUT_THE_CHILD:
+            return False
+        slots = ABOUT_THE_CHILD[self.form]
+        return slots is None or self.slot in slots
+
+
+def asked_in(metadata: Any) -> Asked:
+    """The form and slot from a message's metadata; empty when there was no form."""
+    asked = (metadata or {}).get(ASKED_KEY) if isinstance(metadata, dict) else None
+    if not isinstance(asked, dict):
+        return Asked()
+    return Asked(form=asked.get("form") or None, slot=asked.get("slot") or None)
+
+
+def child_reading(asked: Asked, category: str, source: str | None, text: str) -> bool:
+    """Whether a full-protocol danger is better checked, given the question it answers.
+
+    Inside a story about the child: a danger only the n-gram model saw, and violence
+    at home found by the rules with no adult named (the "he" is most likely the child).
+    """
+    if not asked.about_the_child:
+        return False
+    if source == "model":
+        return True
+    return category == "domestic_violence" and not ADULT_NAMED.search(text)
