@@ -21,7 +21,7 @@ from bot.reminders.repository import (
     ReminderRefused,
     get_active,
     opt_in,
-    quiet_refusal,
+    quiet_moved,
     stop,
 )
 from bot.reminders.schedule import Schedule, describe, parse_change, parse_schedule
@@ -98,10 +98,10 @@ class ValidateReminderForm(FormValidationAction):
             if asked:
                 dispatcher.utter_message(response="utter_invalid_reminder_schedule")
             return {"reminder_schedule": None}
-        quiet = quiet_refusal(schedule.local_time)
-        if quiet:  # explained now, and asked again, instead of refused after the form
-            dispatcher.utter_message(text=quiet)
-            return {"reminder_schedule": None}
+        moved = quiet_moved(schedule)
+        if moved:  # the closest allowed time, said plainly, instead of asking again
+            dispatcher.utter_message(text=moved[1])
+            return {"reminder_schedule": describe(moved[0])}
         return {"reminder_schedule": text}
 
 

@@ -178,7 +178,7 @@ async def test_reminder_schedule_is_checked_kindly(db):
     assert ok == {"reminder_schedule": "tuesdays at 7pm"}
     quiet = CollectingDispatcher()
     late = await form.validate_reminder_schedule("tuesdays at 11pm", quiet, asked, {})
-    assert late == {"reminder_schedule": None}
+    assert late == {"reminder_schedule": "Tuesdays at 8:00 PM"}  # the closest allowed time
     assert "stay quiet" in quiet.messages[0]["text"]
 
 

@@ -196,3 +196,24 @@ def test_quiet_hours_are_judged_in_clinic_local_time():
     assert not in_quiet_hours(_utc(2026, 12, 1, 14, 0), "20:30", "08:00", CHICAGO)
     # In daylight time the same UTC hour is an hour later locally: 02:00 UTC is 21:00 CDT.
     assert in_quiet_hours(_utc(2026, 7, 1, 2, 0), "20:30", "08:00", CHICAGO)
+
+
+@pytest.mark.parametrize(
+    ("asked", "used"),
+    [(time(21, 0), time(20, 0)), (time(20, 30), time(20, 0)), (time(23, 30), time(20, 0)),
+     (time(6, 0), time(8, 0)), (time(2, 30), time(8, 0)), (time(19, 0), time(19, 0))],
+)  # fmt: skip
+def test_a_time_in_quiet_hours_moves_to_the_closest_allowed_one(asked, used):
+    from bot.reminders.schedule import closest_outside
+
+    assert closest_outside(asked, "20:30", "08:00") == used
+
+
+def test_the_reminder_question_says_which_time_it_used_instead():
+    from bot.reminders.repository import quiet_moved
+    from bot.reminders.schedule import Schedule
+
+    moved, said = quiet_moved(Schedule((0, 3), time(21, 0)), ("20:30", "08:00"))
+    assert moved == Schedule((0, 3), time(20, 0))
+    assert "8:00 PM instead" in said and "8:30 PM and 8:00 AM" in said
+    assert quiet_moved(Schedule((0,), time(19, 0)), ("20:30", "08:00")) is None

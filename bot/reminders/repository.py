@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.db.models import ChannelOptOut, Reminder, ReminderDelivery
-from bot.reminders.schedule import Schedule, clock, clock_label, in_quiet_window, next_due
+from bot.reminders.schedule import (
+    Schedule,
+    clock,
+    clock_label,
+    closest_outside,
+    in_quiet_window,
+    next_due,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -141,10 +148,25 @@ def _quiet_refusal(start: str, end: str) -> ReminderRefused:
     )
 
 
-def quiet_refusal(local_time: time, quiet_hours: tuple[str, str] | None = None) -> str | None:
-    """The caregiver-safe explanation when ``local_time`` falls in the quiet hours."""
+def quiet_moved(
+    schedule: Schedule, quiet_hours: tuple[str, str] | None = None
+) -> tuple[Schedule, str] | None:
+    """A time in quiet hours moved to the closest allowed one, and how to say so.
+
+    Why: asking again for a time outside the window made a caregiver who wants "every
+    night at 9" repeat it; the closest time, said plainly, is what they would accept.
+    """
     start, end = quiet_hours or _profile_quiet_hours()
-    return str(_quiet_refusal(start, end)) if in_quiet_window(local_time, start, end) else None
+    if not in_quiet_window(schedule.local_time, start, end):
+        return None
+    moved = Schedule(schedule.weekdays, closest_outside(schedule.local_time, start, end))
+    said = (
+        f"We don't send reminders between {clock_label(clock(start))} and "
+        f"{clock_label(clock(end))}, so evenings and nights stay quiet. I've used "
+        f"{clock_label(moved.local_time)} instead, the closest time outside them; "
+        "if another time suits you better, just tell me."
+    )
+    return moved, said
 
 
 def opted_out_in(session: Session, channel: str, owner_key: str) -> bool:

@@ -291,6 +291,24 @@ def in_quiet_window(at: time, start: str, end: str) -> bool:
     return at >= begin or at < finish
 
 
+def closest_outside(at: time, start: str, end: str) -> time:
+    """The allowed time nearest to ``at`` when it falls in the quiet window.
+
+    Half an hour before the window starts, or the minute it ends, whichever is nearer
+    ("9 pm" with quiet hours 20:30-08:00 gives 8:00 PM, "6 am" gives 8:00 AM).
+    """
+    if not in_quiet_window(at, start, end):
+        return at
+    day = 24 * 60
+    minutes = at.hour * 60 + at.minute
+    before = (clock(start).hour * 60 + clock(start).minute - 30) % day
+    after = clock(end).hour * 60 + clock(end).minute
+    to_before = (minutes - before) % day
+    to_after = (after - minutes) % day
+    chosen = before if to_before <= to_after else after
+    return time(chosen // 60, chosen % 60)
+
+
 def in_quiet_hours(moment: datetime, start: str, end: str, tz: ZoneInfo) -> bool:
     """True when ``moment`` falls in the clinic's quiet hours, in the clinic's time zone."""
     _aware(moment, "moment")
