@@ -27,6 +27,7 @@ from bot.booking.known_facts import (
     is_correction,
     name_said,
     relationship_said,
+    times_said,
 )
 from bot.clinic import get_profile
 
@@ -36,6 +37,7 @@ CARRIED = {
     "child_age": age_said,
     "concern": concern_said,
     "contact": contact_said,
+    "time_preference": times_said,
 }
 
 
@@ -79,7 +81,14 @@ class CarriesFacts:
     """Mixed into the booking form's validation (a rasa_sdk FormValidationAction)."""
 
     def _carry(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        if not _starting(tracker) or tracker.get_slot(slot) is not None:
+        if slot == "child_age" and tracker.get_slot("requested_slot") == "child_age":
+            # The answer to the age question, read like an age said in passing ("Caleb is
+            # four. His sister is six"), whatever intent the whole message got.
+            age = age_said(str(tracker.latest_message.get("text") or ""))
+            return {"child_age": age} if age else {}
+        if slot == "child_age" and _starting(tracker):
+            pass  # a sentence's age wins over the NLU's entity ("age 22" of "age 22 months")
+        elif not _starting(tracker) or tracker.get_slot(slot) is not None:
             return {}
         found = [f for text in said_so_far(tracker) if (f := CARRIED[slot](text))]
         if not found:
@@ -106,6 +115,11 @@ class CarriesFacts:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return self._carry("concern", tracker)
+
+    def extract_time_preference(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._carry("time_preference", tracker)
 
     def extract_child_age(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -167,6 +181,8 @@ def _say_carried(dispatcher: CollectingDispatcher, events: list[EventType]) -> N
     lines = [opening] if opening else []
     if facts:
         lines.append(f"From what you've told me, {facts}. If that's not right, just tell me.")
+    if carried.get("time_preference"):
+        lines.append(f'I\'ll look for times that fit "{carried["time_preference"]}".')
     if carried.get("concern"):
         lines.append("I'll pass on to the clinician what you wrote about what has been going on.")
     if lines:

@@ -54,6 +54,8 @@ MISSES = {
 
 def missed(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Says kindly that an answer didn't fit; the second time, offers a way out too."""
+    if tracker.get_slot("requested_slot") != slot:
+        return  # said in passing, not asked yet: the question comes, never a scolding
     invalid, way_out = MISSES[slot]
     said = replies_in_loop(tracker)
     again = said.count(invalid) + said.count(way_out) > 0

@@ -82,8 +82,12 @@ def test_age_in_range_out_of_range_and_unreadable():
     assert too_old["child_age_months"] == 108.0
     assert responses(d) == ["utter_age_outside_range"]
     d = CollectingDispatcher()
-    assert form.validate_child_age("no idea", d, tracker(), {})["child_age"] is None
+    asked = tracker({"requested_slot": "child_age"})
+    assert form.validate_child_age("no idea", d, asked, {})["child_age"] is None
     assert responses(d) == ["utter_invalid_age"]
+    d = CollectingDispatcher()  # said in passing, before the question: no scolding
+    assert form.validate_child_age("no idea", d, tracker(), {})["child_age"] is None
+    assert responses(d) == []
 
 
 async def test_the_form_ends_early_for_an_ineligible_age():
@@ -96,7 +100,8 @@ async def test_the_form_ends_early_for_an_ineligible_age():
 
 def test_bad_phone_then_good_phone_then_email():
     form, d = ValidateBookingForm(), CollectingDispatcher()
-    assert form.validate_contact("555-12", d, tracker(), {}) == {"contact": None}
+    asked = tracker({"requested_slot": "contact"})
+    assert form.validate_contact("555-12", d, asked, {}) == {"contact": None}
     assert responses(d) == ["utter_invalid_contact"]
     good = form.validate_contact("call me at (312) 555-0147", CollectingDispatcher(), tracker(), {})
     assert good == {"contact": "+13125550147"}
@@ -122,7 +127,8 @@ def test_concern_can_be_skipped_and_time_preferences_are_checked():
         "concern": "skipped"
     }
     d = CollectingDispatcher()
-    assert form.validate_time_preference("banana", d, tracker(), {}) == {"time_preference": None}
+    asked = tracker({"requested_slot": "time_preference"})
+    assert form.validate_time_preference("banana", d, asked, {}) == {"time_preference": None}
     assert responses(d) == ["utter_invalid_time"]
     assert form.validate_time_preference("weekday mornings", d, tracker(), {}) == {
         "time_preference": "weekday mornings"

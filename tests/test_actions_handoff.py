@@ -12,11 +12,11 @@ from actions.handoff import ValidateHandoffForm, when_said
 SLOTS = ["caregiver_name", "contact", "handoff_time", "handoff_about"]
 
 
-def _tracker(said: list[str] = (), intent: str = "inform") -> Tracker:
+def _tracker(said: list[str] = (), intent: str = "inform", asked: str | None = None) -> Tracker:
     events = [{"event": "bot", "text": "...", "metadata": {"utter_action": s}} for s in said]
     return Tracker(
         sender_id="handoff",
-        slots={},
+        slots={"requested_slot": asked},
         latest_message={"text": "x", "intent": {"name": intent}, "entities": []},
         events=[
             *events,
@@ -58,7 +58,9 @@ def test_what_it_is_about_can_be_skipped():
 
 def test_a_name_that_is_not_one_is_asked_again():
     dispatcher = CollectingDispatcher()
-    result = ValidateHandoffForm().validate_caregiver_name("???", dispatcher, _tracker(), {})
+    result = ValidateHandoffForm().validate_caregiver_name(
+        "???", dispatcher, _tracker(asked="caregiver_name"), {}
+    )
     assert result == {"caregiver_name": None}
     assert dispatcher.messages[0]["response"] == "utter_invalid_name"
 

@@ -185,3 +185,30 @@ async def test_what_has_been_going_on_is_carried_and_not_asked_again():
     assert slots["concern"].startswith("hi there, my son is 2 and ever since the apartment fire")
     assert slots["child_age_months"] == 24
     assert "what you wrote about what has been going on" in d.messages[0]["text"]
+
+
+async def test_days_and_times_offered_in_passing_are_used():
+    said = ["Good evening. I would like to schedule an intake for my daughter, age 2. "
+            "I am her father. Available weekday mornings."]  # fmt: skip
+    d = CollectingDispatcher()
+    slots = set_slots(await ValidateBookingForm().run(d, form_tracker(said), DOMAIN))
+    assert slots["time_preference"] == "Available weekday mornings"
+    assert 'times that fit "Available weekday mornings"' in d.messages[0]["text"]
+
+
+async def test_an_age_the_nlu_cut_short_is_read_from_the_sentence_without_a_scolding():
+    # The age entity read "age 22" (years, out of range) from "age 22 months".
+    said = ["Referral: Sofia R., age 22 months, tantrums since deployment. I'm her mom, Ana. "
+            "How do I book the first visit?"]  # fmt: skip
+    d = CollectingDispatcher()
+    tracker = form_tracker(said, extracted={"child_age": "age 22"})
+    slots = set_slots(await ValidateBookingForm().run(d, tracker, DOMAIN))
+    assert slots["child_age_months"] == 22 and slots["caregiver_name"] == "Ana"
+    assert not any((m.get("response") or "").startswith("utter_invalid") for m in d.messages)
+
+
+async def test_an_age_answer_that_names_another_child_too_takes_the_first():
+    text = "Caleb is four. His sister is six, but it is Caleb I am most worried about."
+    tracker = form_tracker(["book a visit", text], requested="child_age", intent="faq")
+    slots = set_slots(await ValidateBookingForm().run(CollectingDispatcher(), tracker, DOMAIN))
+    assert slots["child_age_months"] == 48

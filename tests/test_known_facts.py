@@ -10,6 +10,7 @@ from bot.booking.known_facts import (
     is_correction,
     name_said,
     relationship_said,
+    times_said,
 )
 from bot.nlp.ages import age_in_months
 
@@ -120,3 +121,44 @@ def test_a_request_that_says_what_it_is_about():
 )
 def test_more_ways_of_saying_who_one_is(text, relationship):
     assert relationship_said(text) == relationship
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Name: Marcus. Phone: 312-622-0918.", "Marcus"),
+     ("can someone call me im travis 312 318 4072 after 6", "Travis"),
+     ("hi im jess, mom of twin girls 3yo", "Jess"),
+     ("I'm her mom, Ana. How do I book the first visit?", "Ana"),
+     ("im tired, he wont sleep", None), ("im struggling.", None), ("hi im new here", None),
+     ("im at work 9 to 5", None)],
+)  # fmt: skip
+def test_names_given_the_ways_people_type_them(text, name):
+    assert name_said(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "relationship"),
+    [("I am raising my two grandchildren, who are three and five", "grandparent"),
+     ("i am raising my nephews", "aunt or uncle"), ("hi im jess, mom of twin girls", "mother")],
+)  # fmt: skip
+def test_relationships_with_a_number_or_a_plural(text, relationship):
+    assert relationship_said(text) == relationship
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("Caleb is four. His sister is six", "four"), ("Mia's 2 and won't sleep", "2"),
+     ("It is 3 hours away", None), ("This is 2 kids", None)],
+)  # fmt: skip
+def test_an_age_after_the_childs_name(text, age):
+    assert age_said(text) == age
+
+
+@pytest.mark.parametrize(
+    ("text", "times"),
+    [("Name is Marcus. Available weekday mornings.", "Available weekday mornings"),
+     ("fridays after 3 is best for me", "fridays after 3 is best for me"),
+     ("he wont sleep at night", None), ("we moved in the spring", None)],
+)  # fmt: skip
+def test_times_offered_in_passing(text, times):
+    assert times_said(text) == times

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.booking.contact import parse_contact
+from bot.booking.preferences import parse_preference
 
 _NUMBER = (
     r"(?:\d{1,2}(?:\.5)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -40,12 +41,29 @@ _AGES = [
     ),
     # "aged 4", "age 2"
     re.compile(rf"\baged?\s+({_NUMBER}{_UNIT}?)\b", re.I),
+    # "Caleb is four", "Mia's 2": a capitalised name (not "It", "This"...) and an age
+    re.compile(
+        r"\b(?!(?:It|That|This|There|What|Which|Who|He|She|They|Time|Session|Today)\b)"
+        rf"[A-Z][a-z]+\s*(?:is|'s|’s|just turned|turned)\s+"
+        rf"(?i:only|just|almost|nearly|about|around)?\s*((?i:{_NUMBER}{_UNIT}?)){_NOT_AN_AGE}"
+    ),
 ]
 
 _NAME_CUES = re.compile(
-    r"\b(?:my name is|my name's|my names|my name|name is|name's|call me|i go by)\s+"
+    r"\b(?:my name is|my name's|my names|my name|name is|name's|call me|i go by|name\s*:)\s*"
     r"([^\W\d_][\w'\-]*)",
     re.I,
+)
+# "im travis 312 555 0199", "hi im jess, mom of 2": a lower-case name right after "I'm",
+# then a number, a comma or the end (so "im tired of it" is no name).
+_LOWER_INTRO = re.compile(
+    r"(?:^|[.!?,]\s*|\b(?:hi|hello|hey)\s+|\s)(?i:i'?m|i am|im|this is)\s+([a-z][a-z'\-]+)"
+    r"(?=\s*(?:[,.!]|$|\(?\d|here\b|and my\b))"
+)
+# "I'm her mom, Ana." / "grandma here, Ruth": a relationship, then a capitalised name.
+_SIGNED = re.compile(
+    r"\b(?i:mom|mother|mum|dad|father|grandma|grandmother|grandpa|grandfather|aunt|uncle|"
+    r"guardian|parent|here)\s*,\s*([A-Z][a-z'\-]+)\b(?=\s*(?:[.!,]|$))"
 )
 # "Hi, I'm Ana." / "This is Ruth Okafor": only a capitalised word, and not a word
 # that starts a sentence about something else ("I'm Worried", "This is Hard").
@@ -62,6 +80,7 @@ _NOT_NAMES = {
     "at", "on", "in", "back", "after", "before", "anytime", "any", "when", "whenever",
     "tomorrow", "today", "tonight", "asap", "later", "please", "maybe", "if", "between",
     "around", "by", "only", "from", "first", "mornings", "evenings", "afternoons", "is",
+    "im", "i", "me", "we", "you", "it", "this", "that",
 }  # fmt: skip
 
 RELATIONSHIPS = [
@@ -84,12 +103,13 @@ _RELATION_SAID = [
     re.compile(r"\b(single\s+(?:mom|mum|mother|dad|father))\b", re.I),
     re.compile(
         r"\b((?:step\s?)?(?:mom|mum|mother|dad|father|mama|papa)|grand\w+|aunt|auntie|uncle)"
-        r"\s+(?:of|to)\s+(?:a|an|my|his|her|two|three|\d)",
+        r"\s+(?:of|to)\s+(?:a|an|my|his|her|two|three|twins?|\d)",
         re.I,
     ),
     re.compile(
-        r"\bmy\s+(grand(?:son|daughter|child|kid|baby)s?|foster\s+\w+|step\s?(?:son|daughter|kid|child)s?|"
-        r"niece|nephew)\b",
+        r"\bmy\s+(?:(?:two|three|four|2|3|4|little|baby|twin)\s+)?"
+        r"(grand(?:son|daughter|child|kid|baby)s?|grandchildren|foster\s+\w+|"
+        r"step\s?(?:son|daughter|kid|child)s?|nieces?|nephews?)\b",
         re.I,
     ),
 ]
@@ -97,7 +117,7 @@ _RELATION_SAID = [
 _RELATIVE_OF = [
     (re.compile(r"grand(son|daughter|child|kid|baby)"), "grandparent"),
     (re.compile(r"step\s?(son|daughter|kid|child)"), "stepparent"),
-    (re.compile(r"\b(niece|nephew)\b"), "aunt or uncle"),
+    (re.compile(r"\b(niece|nephew)s?\b"), "aunt or uncle"),
 ]
 
 # A correction of something said before. Strong cues count in any answer; the weak ones
@@ -134,9 +154,12 @@ def age_said(text: str) -> str | None:
 
 def name_said(text: str) -> str | None:
     """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
-    found = [m for pattern in (_NAME_CUES, _INTRO_CUES) for m in pattern.finditer(text)]
+    cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED)
+    found = [m for pattern in cues for m in pattern.finditer(text)]
     for match in sorted(found, key=lambda m: m.start(1)):
         word = match.group(1)
+        if _LOWER_INTRO is match.re and re.search(r"(ing|ed|ly)$", word):
+            continue  # "im struggling, ..." / "im exhausted."
         if word.lower() not in _NOT_NAMES and len(word) <= 30:
             return word[:1].upper() + word[1:]
     return None
@@ -194,6 +217,24 @@ def contact_said(text: str) -> str | None:
     """A message that gives a phone number or email in passing ("text me at 312 318
     2290"), kept whole: the contact question's check reads the number out of it."""
     return text if parse_contact(text) else None
+
+
+# A clause that offers times ("Available weekday mornings", "fridays after 3 work best"),
+# not one that only mentions a time of day ("he won't sleep at night").
+_TIMES_CUE = re.compile(
+    r"\b(available|availability|free on|free after|free before|works? (best|for me|for us)|"
+    r"best (time|days?)|is best|are best|prefer|can (do|come|make it)|good for (me|us)|"
+    r"any ?time works|i'?m off)\b",
+    re.I,
+)
+
+
+def times_said(text: str) -> str | None:
+    """Days and times offered in passing, as the clause that says them, else None."""
+    for clause in re.split(r"(?<=[.!?;])\s+|\n", text):
+        if _TIMES_CUE.search(clause) and parse_preference(clause) is not None:
+            return clause.strip(" .!")
+    return None
 
 
 def is_correction(text: str) -> bool:
