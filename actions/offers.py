@@ -29,9 +29,18 @@ def offer_of(response: str | None, domain: DomainDict) -> str | None:
     return offers.pop() if len(offers) == 1 else None
 
 
+# The gentle safety check and the warmth after it come between an answer and the yes
+# to its offer ("...would you like to book?" / "is anyone in danger?" / "no, we're safe"
+# / "I'm glad you're safe" / "yes please"): the yes still answers the offer.
+INTERLUDE = ("utter_safety_check_", "utter_glad_safe", "utter_caregiver_stress_brief")
+
+
 def last_offer(tracker: Tracker, domain: DomainDict) -> str | None:
-    """The offer of the bot's last reply (only the last: an older offer is stale)."""
-    said = replies_said(tracker)
+    """The offer of the bot's last reply (only the last: an older offer is stale),
+    looking past a safety check that came right after it."""
+    said = [r for r in replies_said(tracker) if r]
+    while said and said[-1].startswith(INTERLUDE):
+        said.pop()
     return offer_of(said[-1], domain) if said else None
 
 

@@ -13,14 +13,16 @@ from actions.booking_form import (
     clean_relationship,
 )
 from actions.booking_slots import (
+    OTHER_TIMES,
+    ActionBookingResult,
     ActionOfferSlots,
     ValidateSlotChoiceForm,
-    picked_index,
 )
 from actions.handoff import ActionCreateHandoff, handoff_reason
 from actions.manage_booking import ActionManageBookingResult, ValidateManageBookingForm
 from bot.booking.bookings import list_bookings
 from bot.booking.handoffs import list_handoffs
+from bot.booking.picks import picked_index
 from bot.settings import get_settings
 
 
@@ -330,3 +332,22 @@ OFFERED = [
 )  # fmt: skip
 def test_picking_a_time_by_what_its_label_shows(text, index):
     assert picked_index(text, OFFERED) == index
+
+
+async def test_the_first_none_of_these_looks_for_other_times_the_second_asks_a_person():
+    from rasa_sdk.events import FollowupAction, SlotSet
+
+    first = await ActionBookingResult().run(
+        CollectingDispatcher(), tracker(text="none of those work"), {}
+    )
+    assert first[-1] == FollowupAction("booking_form")  # asks for days and times again
+    assert SlotSet("time_preference", None) in first
+    wish = "none of those work srry, do u have anything fridays?"
+    named = await ActionBookingResult().run(CollectingDispatcher(), tracker(text=wish), {})
+    assert named[-1] == FollowupAction("action_offer_slots")
+    assert SlotSet("time_preference", wish) in named
+    looked = [{"event": "bot", "text": OTHER_TIMES}]
+    d = CollectingDispatcher()
+    second = await ActionBookingResult().run(d, tracker(text="none", events=looked), {})
+    assert second == [SlotSet("booking_stage", "no_times_fit")]
+    assert "Someone from our team" in d.messages[0]["text"]

@@ -89,3 +89,11 @@ async def test_who_for_offers_a_first_visit():
     """ "Would CPP help her?" is answered with who CPP is for, then an offer to book."""
     said, events = await _run("affirm", ["utter_faq/who_for"])
     assert said == [] and events == [FollowupAction("booking_form")]
+
+
+async def test_yes_after_a_safety_check_between_still_follows_the_answers_offer():
+    # "would CPP help him?" got who_for (offers a visit) and a gentle check; "no, we're
+    # safe" got warmth; "yes please" is the yes to the visit.
+    said = ["utter_faq/who_for", "utter_safety_check_harm_to_child", "utter_glad_safe"]
+    _, events = await _run("affirm", said)
+    assert events == [FollowupAction("booking_form")]
