@@ -62,6 +62,7 @@ from bot.nlp.ngram_classifier import (
 from bot.nlp.response_selection import response_selector_output
 from bot.nlp.segments import is_question, segment
 from bot.nlp.sentence_featurizer import NAME as FEATURIZER
+from bot.nlp.spelling import correct_request_words
 from bot.safety import CATEGORIES
 
 VECTORIZER_FILE, MODEL_FILE, META_FILE = "ngrams.skops", "classifier.skops", "meta.json"
@@ -102,7 +103,7 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
     """Intents and FAQ topics from the encoder's vector and lemma n-grams."""
 
     TRAINING_CODE = ("nlp/intent_topic.py", "nlp/ngram_classifier.py", "nlp/segments.py",
-                     "nlp/sentence_featurizer.py", "nlp/encoder.py")  # fmt: skip
+                     "nlp/sentence_featurizer.py", "nlp/encoder.py", "nlp/spelling.py")  # fmt: skip
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -211,7 +212,9 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         if len(segmented.parts) < 2:
             return Reading(whole, None)
         doc = self._doc(message)
-        part_vectors = encoder.get_encoder().encode(segmented.parts)
+        part_vectors = encoder.get_encoder().encode(
+            [correct_request_words(part) for part in segmented.parts]
+        )
         part_lemmas = [_lemmas_of(doc, text, part) for part in segmented.parts]
         per_part = self._probabilities(part_vectors, part_lemmas)
         labels = self.labels

@@ -25,14 +25,16 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import encoder
 from bot.nlp.segments import segment
+from bot.nlp.spelling import correct_request_words, spelling_fingerprint
 
 NAME = "SentenceEmbeddingFeaturizer"
 logger = logging.getLogger(__name__)
 
 
 def main_texts(messages: list[Message]) -> list[str]:
-    """The part of each message that is encoded: the request, greeting set aside."""
-    return [segment(m.get(TEXT)).main or m.get(TEXT) for m in messages]
+    """The part of each message that is encoded: the request, greeting set aside, with
+    misspelled request words fixed (bot.nlp.spelling)."""
+    return [correct_request_words(segment(m.get(TEXT)).main or m.get(TEXT)) for m in messages]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -50,7 +52,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str:
-        return encoder.fingerprint()
+        return encoder.fingerprint() + spelling_fingerprint()
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
