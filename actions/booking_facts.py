@@ -41,6 +41,11 @@ CARRIED = {
 }
 
 
+# Readers precise enough to take the answer to their own question out of a message that
+# also reads as something else (a question about ages, "please call me").
+ANSWER_READERS = {"child_age": age_said, "contact": contact_said}
+
+
 def said_so_far(tracker: Tracker) -> list[str]:
     """The caregiver's messages in this conversation, newest first (commands left out)."""
     texts = []
@@ -81,11 +86,12 @@ class CarriesFacts:
     """Mixed into the booking form's validation (a rasa_sdk FormValidationAction)."""
 
     def _carry(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        if slot == "child_age" and tracker.get_slot("requested_slot") == "child_age":
-            # The answer to the age question, read like an age said in passing ("Caleb is
-            # four. His sister is six"), whatever intent the whole message got.
-            age = age_said(str(tracker.latest_message.get("text") or ""))
-            return {"child_age": age} if age else {}
+        if slot in ANSWER_READERS and tracker.get_slot("requested_slot") == slot:
+            # The answer to the question on screen, read like a fact said in passing
+            # ("Caleb is four. His sister is six"; "My home telephone is 312 263-8810,
+            # leave a message"), whatever intent the whole message got.
+            found = ANSWER_READERS[slot](str(tracker.latest_message.get("text") or ""))
+            return {slot: found} if found else {}
         if slot == "child_age" and _starting(tracker):
             pass  # a sentence's age wins over the NLU's entity ("age 22" of "age 22 months")
         elif not _starting(tracker) or tracker.get_slot(slot) is not None:
@@ -132,7 +138,7 @@ class CarriesFacts:
         fixes = _corrections(tracker)
         if not fixes:
             events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
-            if _starting(tracker):
+            if _starting(tracker) and not _said_back_before(tracker):
                 _say_carried(dispatcher, events)
             return events
         values: dict[str, Any] = {}
@@ -147,6 +153,23 @@ class CarriesFacts:
         if changed:
             dispatcher.utter_message(text=f"Thanks, I've changed that: {_describe(values)}.")
         return [SlotSet(slot, value) for slot, value in values.items()]
+
+
+def _said_back_before(tracker: Tracker) -> bool:
+    """The facts were already said back in this booking (the questions resumed after a
+    gentle safety check start the form again: they are not repeated)."""
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "session_started":
+            return False
+        text = str(event.get("text") or "") if event.get("event") == "bot" else ""
+        if text.startswith(GLAD_TO_HELP) or "From what you've told me" in text:
+            return True
+        if event.get("event") == "slot" and event.get("name") == "booking_stage":
+            return False  # an earlier booking's
+    return False
+
+
+GLAD_TO_HELP = "I'd be glad to help you book a first visit"
 
 
 def _describe(values: dict[str, Any]) -> str:
@@ -172,8 +195,7 @@ def _say_carried(dispatcher: CollectingDispatcher, events: list[EventType]) -> N
         carried.pop("child_age_months", None)  # an age outside the range is explained
     name = carried.get("caregiver_name")
     opening = (
-        f"I'd be glad to help you book a first visit, {name}. I'll ask a few short "
-        'questions (you can say "stop" at any time).'
+        f'{GLAD_TO_HELP}, {name}. I\'ll ask a few short questions (you can say "stop" at any time).'
         if name
         else None
     )

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.evaluation.conversations import Given, Player, load_set, summary
+from bot.evaluation.conversations import Given, Player, Result, load_set, summary
 from tests.servers import ROOT
 from tests.shared_servers import SMS_PUBLIC_URL
 from tests.twilio_fake import inbound, signed
@@ -33,6 +35,8 @@ FLOORS = {
     "dev_dh1_2026-12-06": 0.70,
 }
 OUT = ROOT / "results" / "conversations"
+PLAYERS = 3  # conversations played at once
+GIVEN_LOCK = threading.Lock()
 
 
 class HttpBot:
@@ -46,6 +50,7 @@ class HttpBot:
         self.servers = servers
         self.numbers: dict[str, str] = {}  # sender -> the SMS number it texts from
         self.sent: dict[str, int] = {}
+        self._lock = threading.Lock()  # the players share these two tables
 
     def _conversation(self, sender: str) -> str:
         from bot.channels import sms_store
@@ -55,12 +60,15 @@ class HttpBot:
         return sms_store.conversation_id(number) if number else conversation_id(sender)
 
     def send(self, sender: str, channel: str, text: str) -> list[dict]:
-        self.sent[sender] = self.sent.get(sender, 0) + 1
+        with self._lock:
+            self.sent[sender] = self.sent.get(sender, 0) + 1
+            if channel == "sms" and sender not in self.numbers:
+                self.numbers[sender] = f"+1312555{len(self.numbers) % 10_000:04d}"
         if channel != "sms":
             resp = self.servers.say(sender, text, timeout=90)
             resp.raise_for_status()
             return resp.json()
-        number = self.numbers.setdefault(sender, f"+1312555{len(self.numbers) % 10_000:04d}")
+        number = self.numbers[sender]
         fields = inbound(text, f"SM{time.time_ns():032d}", number=number)
         content, headers = signed(SMS_PUBLIC_URL, fields)
         url = f"{self.servers.rasa_url}/webhooks/sms/webhook"
@@ -107,12 +115,25 @@ def test_conversation_set(shared_servers, path: Path):
         pytest.skip("the blind set is played by `make eval-conversations` only")
     blind = path in BLIND
     player = Player(HttpBot(shared_servers.servers))
-    results = []
-    for n, conv in enumerate(load_set(path)):
-        given = _given_booking(shared_servers.db, n) if conv.given == "booking" else None
-        sender = f"eval-{conv.id}-{uuid.uuid4().hex[:6]}"
-        results.append(player.play(conv, sender, given))
-        print(f"  {path.stem}: {n + 1} played", end="\r", flush=True)
+    conversations = load_set(path)
+    played = 0
+
+    def play(n: int) -> Result:
+        nonlocal played
+        conv = conversations[n]
+        given = None
+        if conv.given == "booking":
+            with GIVEN_LOCK:  # two players must not book the same first open slot
+                given = _given_booking(shared_servers.db, n)
+        result = player.play(conv, f"eval-{conv.id}-{uuid.uuid4().hex[:6]}", given)
+        played += 1
+        print(f"  {path.stem}: {played} of {len(conversations)} played", end="\r", flush=True)
+        return result
+
+    # A few conversations at once: while one waits for the action server, another's
+    # message is read (two cores; each conversation's turns stay in order).
+    with ThreadPoolExecutor(max_workers=PLAYERS) as pool:
+        results = list(pool.map(play, range(len(conversations))))
     report = summary(results)
     out = OUT / path.stem
     out.mkdir(parents=True, exist_ok=True)

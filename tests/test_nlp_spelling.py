@@ -25,3 +25,7 @@ def test_misspelled_request_words_are_fixed(typed, read):
 )  # fmt: skip
 def test_spanish_names_real_words_and_ties_pass_as_typed(typed):
     assert correct_request_words(typed) == typed
+
+
+def test_words_with_an_apostrophe_are_left_as_typed():
+    assert correct_request_words("doesn't matter, anytime") == "doesn't matter, anytime"

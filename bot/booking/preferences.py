@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.nlp.days import DAY_PATTERN, day_number
+from bot.nlp.spelling import correct_request_words
 
 DAY = 24 * 60
 ALL_DAYS = frozenset(range(7))
@@ -125,7 +126,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], object], str], ..
 
 
 def _prepare(text: str) -> str:
-    s = text.lower().replace("’", "'")
+    s = correct_request_words(text).lower().replace("’", "'")  # "tusday mornigns"
     s = re.sub(r"\b([ap])\.\s?m\.?", r"\1m", s)
     s = re.sub(r"\b(?:anything|any day|any ?time) but\b", "anytime except", s)
     return s.replace("/", " / ")

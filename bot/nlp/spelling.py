@@ -21,27 +21,29 @@ from bot.safety.normalize import dictionary_words
 
 # Words that carry requests and topics, as caregivers mean to type them.
 REQUEST_WORDS = [
-    "about", "address", "afternoon", "afternoons", "already", "anything", "appointment",
-    "appointments", "apt", "available", "baby", "bedtime", "behavior", "behaviour",
-    "biting", "book", "booked", "booking", "brother", "call", "cancel", "cancelled",
-    "caseworker", "change", "child", "children", "clinic", "clinician", "clingy", "cost",
-    "could", "crying", "custody", "daughter", "daughters", "daycare", "does", "doing",
-    "email", "english", "evening", "evenings", "every", "first", "foster", "free", "friday",
-    "fridays", "grandma", "grandpa", "granddaughter", "grandson", "happen", "happened",
-    "happens", "help", "hitting", "hours", "human", "husband", "insurance", "intake",
-    "interpreter", "journal", "just", "kids", "know", "language", "long", "made",
-    "medicaid", "monday", "mondays", "morning", "mornings", "move", "need", "nightmares",
-    "office", "often", "online", "other", "parking", "pay", "pediatrician", "person",
-    "phone", "please", "preschool", "reflect", "reflection", "reflections", "remind",
-    "reminder", "reminders", "reschedule", "saturday", "schedule", "screaming", "session",
-    "sessions", "should", "sister", "sisters", "sleep", "somebody", "someone", "son",
-    "spanish", "speak", "start", "stop", "talk", "tantrums", "teacher", "teachers",
-    "telehealth", "text", "thank", "thanks", "therapist", "therapy", "thursday", "today",
-    "tomorrow", "tuesday", "twins", "video", "virtual", "visit", "wait", "waitlist", "want",
-    "wednesday", "week", "weekend", "weekly", "what", "when", "where", "which", "would"
+    "about", "address", "afternoon", "afternoons", "already", "anything", "anytime",
+    "appointment", "appointments", "appt", "apt", "available", "baby", "bedtime",
+    "behavior", "behaviour", "biting", "book", "booked", "booking", "brother", "call",
+    "cancel", "cancelled", "caseworker", "change", "child", "children", "clingy", "clinic",
+    "clinician", "cost", "could", "crying", "custody", "daughter", "daughters", "daycare",
+    "does", "doing", "email", "english", "evening", "evenings", "every", "first", "foster",
+    "free", "friday", "fridays", "granddaughter", "grandma", "grandpa", "grandson",
+    "happen", "happened", "happens", "help", "hitting", "hours", "human", "husband",
+    "insurance", "intake", "interpreter", "journal", "just", "kids", "know", "language",
+    "long", "made", "medicaid", "monday", "mondays", "morning", "mornings", "move", "need",
+    "night", "nightmares", "nights", "noon", "office", "often", "online", "other",
+    "parking", "pay", "pediatrician", "person", "phone", "please", "preschool", "reflect",
+    "reflection", "reflections", "remind", "reminder", "reminders", "reschedule",
+    "saturday", "saturdays", "schedule", "screaming", "session", "sessions", "should",
+    "sister", "sisters", "sleep", "somebody", "someone", "son", "spanish", "speak", "start",
+    "stop", "sunday", "sundays", "talk", "tantrums", "teacher", "teachers", "telehealth",
+    "text", "thank", "thanks", "therapist", "therapy", "thursday", "thursdays", "today",
+    "tomorrow", "tuesday", "tuesdays", "twins", "video", "virtual", "visit", "wait",
+    "waitlist", "want", "wednesday", "wednesdays", "week", "weekday", "weekdays", "weekend",
+    "weekends", "weekly", "what", "when", "where", "which", "would"
 ]  # fmt: skip
 MIN_LENGTH = 4  # "cn", "u", "ur" are text-speak, not misspellings
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")  # "doesn't" is one word
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +56,13 @@ def _speller() -> SymSpell:
 
 def _corrected(word: str) -> str:
     lowered = word.lower()
-    if len(lowered) < MIN_LENGTH or lowered in dictionary_words() or word[:1].isupper():
+    if (
+        "'" in word
+        or "’" in word
+        or len(lowered) < MIN_LENGTH
+        or lowered in dictionary_words()
+        or word[:1].isupper()
+    ):
         return word  # a real word, a short form, or a name ("Nadège", "Travis")
     limit = 1 if len(lowered) < 8 else 2
     found = _speller().lookup(lowered, Verbosity.CLOSEST, max_edit_distance=limit)

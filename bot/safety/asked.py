@@ -5,7 +5,8 @@ or "what has been going on for your child?" in the booking questions; sent cold,
 same words may be about a partner. Inside such a question the safety layer still
 answers every danger, but what only the n-gram model saw, and a partner's violence
 read from a bare "he" or "she", get the gentle check ("is anyone in danger right
-now?") instead of the full protocol. The form and slot arrive in the message's
+now?") instead of the full protocol, and the encoder's vague concern alone asks
+nothing (such stories are what the question asked for). The form and slot arrive in the message's
 metadata (bot.rasa_context puts them there before Rasa parses the message).
 """
 

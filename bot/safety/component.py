@@ -182,6 +182,15 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             tier = self._tier(text, category, model_confidence, found.evidence)
             if tier.get("tier") == "full":
                 tier = self._in_context(tier, text, category, source, found, message)
+            elif (
+                tier.get("tier") == "check"
+                and not category
+                and asked_in(message.get("metadata")).about_the_child
+            ):
+                # The encoder's concern alone, in a story about the child's hard times
+                # (what the question asked for): no check; the rules and the n-gram
+                # model still answer any danger in it.
+                tier = {**tier, "tier": None}
             if tier.get("tier") == "check":
                 category = None  # the gentle check, not the full protocol
             info = {
