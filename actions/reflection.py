@@ -39,6 +39,9 @@ SKIP = re.compile(
     re.I,
 )
 STARTERS = {"behavior_question", "start_reflection", "caregiver_stress", "share_moment"}
+# Readings that end the reflection when short ("stop", "no thanks"), never for a story.
+STOP_READINGS = {"stop_form", "deny", "goodbye"}
+MIN_STORY_WORDS = 8
 RESET = [*STEPS, "refl_save", "refl_share", "refl_prompt_id", "refl_summary"]
 
 
@@ -94,6 +97,32 @@ class ValidateReflectionForm(FormValidationAction):
         if not text or SKIP.match(text):
             return {slot: SKIPPED}
         return {slot: text[:MAX_STEP_CHARS]}
+
+    def _told(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """A story of several words is the answer, even if it reads as "stop" or "no"
+        ("...I did not know what to say and I changed the subject")."""
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        text = str(tracker.latest_message.get("text") or "").strip()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in STOP_READINGS and len(text.split()) >= MIN_STORY_WORDS:
+            return {slot: text}
+        return {}
+
+    def extract_refl_what_happened(self, _d: Any, tracker: Tracker, _x: Any) -> dict[str, Any]:
+        return self._told("refl_what_happened", tracker)
+
+    def extract_refl_before(self, _d: Any, tracker: Tracker, _x: Any) -> dict[str, Any]:
+        return self._told("refl_before", tracker)
+
+    def extract_refl_child_feeling(self, _d: Any, tracker: Tracker, _x: Any) -> dict[str, Any]:
+        return self._told("refl_child_feeling", tracker)
+
+    def extract_refl_my_feeling(self, _d: Any, tracker: Tracker, _x: Any) -> dict[str, Any]:
+        return self._told("refl_my_feeling", tracker)
+
+    def extract_refl_next_time(self, _d: Any, tracker: Tracker, _x: Any) -> dict[str, Any]:
+        return self._told("refl_next_time", tracker)
 
     def validate_refl_what_happened(self, value: Any, *_: Any) -> dict[str, Any]:
         return self._step("refl_what_happened", value)

@@ -211,3 +211,15 @@ async def test_reminders_in_quiet_hours_are_refused_kindly(db):
     await ActionSaveReminder().run(dispatcher, tracker(slots, sender="web-q"), {})
     assert get_active(primary_key("socketio", "web-q"), url=db) is None
     assert texts(dispatcher)  # told why, in words a caregiver understands
+
+
+def test_a_story_that_reads_as_stop_is_the_answer_a_short_stop_is_not():
+    form = ValidateReflectionForm()
+    story = ("Yesterday he asked whether his mother can see him from heaven. I did not know "
+             "what to say and I changed the subject.")  # fmt: skip
+    asked = {"requested_slot": "refl_what_happened"}
+    got = form.extract_refl_what_happened(None, tracker(asked, story, "stop_form"), None)
+    assert got == {"refl_what_happened": story}
+    assert form.extract_refl_what_happened(None, tracker(asked, "stop", "stop_form"), None) == {}
+    other = tracker({"requested_slot": "refl_before"}, story, "stop_form")
+    assert form.extract_refl_what_happened(None, other, None) == {}

@@ -286,3 +286,11 @@ def test_the_rules_own_words_stay_the_full_protocol_inside_a_story(component, sp
     said = _asked(component, spacy_model, "i want to kill myself tonight", "reflection_form",
                   "refl_my_feeling")  # fmt: skip
     assert said["tier"] == "full" and said["category"] == "self_harm"
+
+
+def test_a_childs_father_named_beside_a_bare_he_is_still_read_as_the_child(
+    component, spacy_model
+):
+    text = "his dad got locked up in the spring and since then he hits me when i leave"
+    said = _asked(component, spacy_model, text, "booking_form", "concern")
+    assert said["tier"] != "full"
