@@ -288,9 +288,24 @@ def test_the_rules_own_words_stay_the_full_protocol_inside_a_story(component, sp
     assert said["tier"] == "full" and said["category"] == "self_harm"
 
 
-def test_a_childs_father_named_beside_a_bare_he_is_still_read_as_the_child(
-    component, spacy_model
-):
+def test_a_childs_father_named_beside_a_bare_he_is_still_read_as_the_child(component, spacy_model):
     text = "his dad got locked up in the spring and since then he hits me when i leave"
     said = _asked(component, spacy_model, text, "booking_form", "concern")
     assert said["tier"] != "full"
+
+
+def test_the_encoders_concern_alone_asks_nothing_inside_a_story_about_the_child(
+    component, spacy_model
+):
+    candidates = [
+        "since the babysitter thing happened they dont let me out of sight and bite everyone",
+        "can my bf come to the sessions too? hes not her dad",
+        "my 4yo has been hitting his sisters since his dad left, screams at daycare every day",
+    ]
+    vague = [t for t in candidates
+             if (s := _asked(component, spacy_model, t, None, None))["tier"] == "check"
+             and s["source"] is None]  # fmt: skip
+    assert vague, "no candidate gets the encoder-only check any more: pick another"
+    for text in vague:
+        assert _asked(component, spacy_model, text, "booking_form", "concern")["tier"] is None
+        assert _asked(component, spacy_model, text, "booking_form", "contact")["tier"] == "check"
