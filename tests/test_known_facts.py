@@ -69,7 +69,7 @@ def test_a_name_said_in_passing(text: str, name: str | None) -> None:
         ("grandma here, can i book for my granddaughter", "grandparent"),
         ("im his dad and want to book", "father"),
         ("foster mom here", "foster parent"),
-        ("my son has tantrums", None),
+        ("my son has tantrums", "parent"),
     ],
 )
 def test_a_relationship_said_in_passing(text: str, relationship: str | None) -> None:
@@ -162,3 +162,25 @@ def test_an_age_after_the_childs_name(text, age):
 )  # fmt: skip
 def test_times_offered_in_passing(text, times):
     assert times_said(text) == times
+
+
+@pytest.mark.parametrize(
+    ("text", "relationship"),
+    [("me and my husband want to book for our daughter", "parent"),
+     ("my daughter's son is 3 and I have custody", "grandparent"),
+     ("I am raising my sister's boy", "aunt or uncle"),
+     ("my boyfriend's daughter lives with us", "stepparent"),
+     ("we adopted him last year", "adoptive parent"), ("hi im her older sister", "sibling"),
+     ("I need help with my son's sleep", "parent")],
+)  # fmt: skip
+def test_who_one_is_told_through_the_child(text, relationship):
+    assert relationship_said(text) == relationship
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Keisha here, need a first visit", "Keisha"), ("ok book it - Dana", "Dana"),
+     ("thanks, Maria", "Maria"), ("Mom here, can I book", None), ("Thanks!", None)],
+)  # fmt: skip
+def test_a_signed_message_gives_the_name(text, name):
+    assert name_said(text) == name

@@ -71,6 +71,11 @@ _INTRO_CUES = re.compile(
     r"(?:^|[.!?]\s+|,\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
     r"([A-Z][a-z'\-]+)\b"
 )
+# "Keisha here, ...", "- Keisha" or "thanks, Keisha" at the end: a signed message.
+_SIGN_OFF = re.compile(
+    r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
+    r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty)[,!.]?)\s*([A-Z][a-z'\-]+)[.!]?\s*$)"
+)
 _NOT_NAMES = {
     "a", "also", "calling", "concerned", "desperate", "exhausted", "fine", "glad", "going",
     "hard", "having", "here", "interested", "just", "looking", "lost", "mom", "not", "okay",
@@ -80,7 +85,9 @@ _NOT_NAMES = {
     "at", "on", "in", "back", "after", "before", "anytime", "any", "when", "whenever",
     "tomorrow", "today", "tonight", "asap", "later", "please", "maybe", "if", "between",
     "around", "by", "only", "from", "first", "mornings", "evenings", "afternoons", "is",
-    "im", "i", "me", "we", "you", "it", "this", "that",
+    "im", "i", "me", "we", "you", "it", "this", "that", "grandma", "grandpa", "nana",
+    "auntie", "aunt", "uncle", "papa", "mama", "mommy", "daddy", "again", "everyone",
+    "guys", "team", "all",
 }  # fmt: skip
 
 RELATIONSHIPS = [
@@ -94,6 +101,7 @@ RELATIONSHIPS = [
     (re.compile(r"\b(aunt|auntie|tia)\b"), "aunt"),
     (re.compile(r"\b(uncle|tio)\b"), "uncle"),
     (re.compile(r"\b(guardian|kinship|adoptive|adopted)"), "guardian"),
+    (re.compile(r"\b(sister|brother|sibling)\b"), "sibling"),
 ]  # fmt: skip
 # How a caregiver says who they are in passing: "I'm his mom", "grandma here",
 # "looking after my grandson", "my foster daughter".
@@ -112,13 +120,36 @@ _RELATION_SAID = [
         r"step\s?(?:son|daughter|kid|child)s?|nieces?|nephews?)\b",
         re.I,
     ),
+    # "my sister's boy", "my daughter's son", "my boyfriend's daughter"
+    re.compile(
+        r"\bmy\s+((?:sister|brother|daughter|son|partner|boyfriend|girlfriend|husband|wife|"
+        r"fianc\w*)['’]?s\s+(?:son|daughter|kids?|child|children|boy|girl|baby|twins))\b",
+        re.I,
+    ),
+    re.compile(r"\b((?:we|i)\s+adopted|our\s+adopted|adoptive)\b", re.I),
+    # "my son", "our daughter", "my 2 kids": the one who writes is a parent (last: the
+    # patterns above are more precise; "my daughter's son" is a grandchild).
+    re.compile(
+        r"\b(?:my|our)\s+(?:(?:two|three|four|2|3|4|little|baby|twin|oldest|youngest|"
+        r"middle|\d{1,2}\s*(?:yo|y/o|year old|yr old|month old|mo))\s+)?"
+        r"(sons?|daughters?|kids?|child|children|boys?|girls?|baby|twins|toddler|"
+        r"little one|lo|babies)\b(?!['’]s\s+(?:sons?|daughters?|kids?|child|boy|girl|baby))",
+        re.I,
+    ),
 ]
-# What "my stepson", "my niece" say about the one who writes.
+# What "my stepson", "my niece", "my son" say about the one who writes.
 _RELATIVE_OF = [
     (re.compile(r"grand(son|daughter|child|kid|baby)"), "grandparent"),
+    (re.compile(r"^(daughter|son)['’]?s\s"), "grandparent"),
+    (re.compile(r"^(sister|brother)['’]?s\s"), "aunt or uncle"),
+    (re.compile(r"^(partner|boyfriend|girlfriend|husband|wife|fianc\w*)['’]?s\s"),
+     "stepparent"),
     (re.compile(r"step\s?(son|daughter|kid|child)"), "stepparent"),
     (re.compile(r"\b(niece|nephew)s?\b"), "aunt or uncle"),
-]
+    (re.compile(r"adopt"), "adoptive parent"),
+    (re.compile(r"^(sons?|daughters?|kids?|child|children|boys?|girls?|baby|twins|toddler|"
+                r"little one|lo|babies)$"), "parent"),
+]  # fmt: skip
 
 # A correction of something said before. Strong cues count in any answer; the weak ones
 # ("sorry", "actually") only in a short message, as a story told in answer to "what has
@@ -154,11 +185,11 @@ def age_said(text: str) -> str | None:
 
 def name_said(text: str) -> str | None:
     """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
-    cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED)
+    cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF)
     found = [m for pattern in cues for m in pattern.finditer(text)]
-    for match in sorted(found, key=lambda m: m.start(1)):
-        word = match.group(1)
-        if _LOWER_INTRO is match.re and re.search(r"(ing|ed|ly)$", word):
+    for match in sorted(found, key=lambda m: m.start(m.lastindex or 1)):
+        word = match.group(m.lastindex or 1) if (m := match) else ""
+        if not word or (_LOWER_INTRO is match.re and re.search(r"(ing|ed|ly)$", word)):
             continue  # "im struggling, ..." / "im exhausted."
         if word.lower() not in _NOT_NAMES and len(word) <= 30:
             return word[:1].upper() + word[1:]
