@@ -21,6 +21,7 @@ from actions.faq import describe_age
 from bot.booking.contact import parse_contact, readable_phone
 from bot.booking.known_facts import (
     age_said,
+    concern_answer,
     concern_said,
     contact_said,
     corrected_age,
@@ -43,7 +44,12 @@ CARRIED = {
 
 # Readers precise enough to take the answer to their own question out of a message that
 # also reads as something else (a question about ages, "please call me").
-ANSWER_READERS = {"child_age": age_said, "contact": contact_said}
+ANSWER_READERS = {"child_age": age_said, "contact": contact_said, "concern": concern_answer}
+# Intents that leave the question on screen: a message with them is never its answer.
+LEAVING = {
+    "stop_form", "request_person", "cancel_booking", "reschedule_booking", "self_harm",
+    "harm_to_child", "domestic_violence", "medical_emergency", "safety_check", "safety_concern",
+}  # fmt: skip
 
 
 def said_so_far(tracker: Tracker) -> list[str]:
@@ -86,7 +92,9 @@ class CarriesFacts:
     """Mixed into the booking form's validation (a rasa_sdk FormValidationAction)."""
 
     def _carry(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        if slot in ANSWER_READERS and tracker.get_slot("requested_slot") == slot:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        asked = tracker.get_slot("requested_slot") == slot
+        if slot in ANSWER_READERS and asked and intent not in LEAVING:
             # The answer to the question on screen, read like a fact said in passing
             # ("Caleb is four. His sister is six"; "My home telephone is 312 263-8810,
             # leave a message"), whatever intent the whole message got.

@@ -104,9 +104,12 @@ class ActionAskSlotPick(Action):
 
 
 def _answers_the_offer(tracker: Tracker) -> bool:
-    """Whether the latest message came after the list of times was shown."""
+    """Whether the latest message came after the list of times was shown (and no new
+    list was made for it: "none of those, anything saturdays?" got fresh times)."""
     seen_user = False
     for event in reversed(tracker.events):
+        if not seen_user and event.get("name") == "action_offer_slots":
+            return False
         if event.get("event") == "user":
             if seen_user:
                 return False

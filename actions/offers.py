@@ -9,6 +9,7 @@ answered with "what would you like to know?", never with "I lost the thread".
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,6 +21,9 @@ from actions.replies_said import replies_said
 
 BOOK, PERSON, REMINDER = "book", "person", "reminder"
 YES, NO = "affirm", "deny"
+BOOKING_WORDS = re.compile(
+    r"\b(book|booking|appointment|appt|apt|sign (me|us|him|her) up|schedule|first visit)\b", re.I
+)
 
 
 def offer_of(response: str | None, domain: DomainDict) -> str | None:
@@ -53,6 +57,8 @@ class ActionFollowOffer(Action):
     ) -> list[EventType]:
         offer = last_offer(tracker, domain)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == YES and BOOKING_WORDS.search(str(tracker.latest_message.get("text") or "")):
+            offer = BOOK  # "yeah ok lets book", whatever the answer offered
         if intent == NO:
             dispatcher.utter_message(response="utter_no_problem")
             return []

@@ -351,3 +351,14 @@ async def test_the_first_none_of_these_looks_for_other_times_the_second_asks_a_p
     second = await ActionBookingResult().run(d, tracker(text="none", events=looked), {})
     assert second == [SlotSet("booking_stage", "no_times_fit")]
     assert "Someone from our team" in d.messages[0]["text"]
+
+
+async def test_fresh_times_listed_for_a_none_are_not_checked_against_that_none():
+    # "none of those, anything saturdays?" got fresh times: that message picked nothing.
+    offered = [{"event": "action", "name": "action_offer_slots"}]
+    slots = {"offered_slots": [{"id": 1, "label": "Ana Ruiz, LCSW — Sat Dec 12, 9:00 AM"}]}
+    d = CollectingDispatcher()
+    got = await ValidateSlotChoiceForm().validate_slot_pick(
+        "none of those, anything saturdays?", d, tracker(slots, events=offered), {}
+    )
+    assert got == {"slot_pick": None} and d.messages == []

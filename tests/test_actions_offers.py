@@ -97,3 +97,12 @@ async def test_yes_after_a_safety_check_between_still_follows_the_answers_offer(
     said = ["utter_faq/who_for", "utter_safety_check_harm_to_child", "utter_glad_safe"]
     _, events = await _run("affirm", said)
     assert events == [FollowupAction("booking_form")]
+
+
+async def test_yes_with_booking_words_books_whatever_the_answer_offered():
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("affirm", ["utter_faq/session_length"])
+    tracker.latest_message["text"] = "yeah ok lets book"
+    assert await ActionFollowOffer().run(dispatcher, tracker, DOMAIN) == [
+        FollowupAction("booking_form")
+    ]

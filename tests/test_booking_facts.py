@@ -212,3 +212,15 @@ async def test_an_age_answer_that_names_another_child_too_takes_the_first():
     tracker = form_tracker(["book a visit", text], requested="child_age", intent="faq")
     slots = set_slots(await ValidateBookingForm().run(CollectingDispatcher(), tracker, DOMAIN))
     assert slots["child_age_months"] == 48
+
+
+async def test_a_story_that_reads_as_a_question_about_cpp_answers_what_has_been_going_on():
+    text = ("he was removed from his home in october, he screams when I leave the room and "
+            "barely sleeps. caseworker recommended this")  # fmt: skip
+    tracker = form_tracker(["book a visit", text], requested="concern", intent="faq")
+    slots = set_slots(await ValidateBookingForm().run(CollectingDispatcher(), tracker, DOMAIN))
+    assert slots["concern"] == text
+    asked = form_tracker(["book a visit", "how long is each session and do you take medicaid?"],
+                         requested="concern", intent="faq")  # fmt: skip
+    slots = set_slots(await ValidateBookingForm().run(CollectingDispatcher(), asked, DOMAIN))
+    assert slots.get("concern") is None  # a question: answered, then asked again

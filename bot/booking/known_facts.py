@@ -236,6 +236,12 @@ def concern_said(text: str) -> str | None:
     return " ".join(text.split())[:MAX_SAID]
 
 
+def concern_answer(text: str) -> str | None:
+    """The answer to "what has been going on?" even when it reads as a question about
+    CPP ("...caseworker recommended this"): a story, not a question."""
+    return None if text.rstrip().endswith("?") else concern_said(text)
+
+
 def topic_said(text: str) -> str | None:
     """A request for a person that already says what it is about ("can someone call me
     about my son's intake"), kept as written for staff."""
