@@ -21,6 +21,11 @@ from actions.replies_said import replies_said
 
 BOOK, PERSON, REMINDER = "book", "person", "reminder"
 YES, NO = "affirm", "deny"
+PERSON_WORDS = re.compile(
+    r"\b(call me|someone (call|to call|reach)|talk to (a|someone|somebody)|a (real )?person|"
+    r"call me back|phone me)\b",
+    re.I,
+)
 BOOKING_WORDS = re.compile(
     r"\b(book|booking|appointment|appt|apt|sign (me|us|him|her) up|schedule|first visit)\b", re.I
 )
@@ -57,8 +62,11 @@ class ActionFollowOffer(Action):
     ) -> list[EventType]:
         offer = last_offer(tracker, domain)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == YES and BOOKING_WORDS.search(str(tracker.latest_message.get("text") or "")):
+        said = str(tracker.latest_message.get("text") or "")
+        if intent == YES and BOOKING_WORDS.search(said):
             offer = BOOK  # "yeah ok lets book", whatever the answer offered
+        elif intent == YES and PERSON_WORDS.search(said):
+            offer = PERSON  # "yes please call me"
         if intent == NO:
             dispatcher.utter_message(response="utter_no_problem")
             return []

@@ -106,3 +106,11 @@ async def test_yes_with_booking_words_books_whatever_the_answer_offered():
     assert await ActionFollowOffer().run(dispatcher, tracker, DOMAIN) == [
         FollowupAction("booking_form")
     ]
+
+
+async def test_yes_please_call_me_asks_for_a_person():
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("affirm", ["utter_faq/languages"])
+    tracker.latest_message["text"] = "yes please call me"
+    events = await ActionFollowOffer().run(dispatcher, tracker, DOMAIN)
+    assert events == [FollowupAction("handoff_form")]
