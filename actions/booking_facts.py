@@ -94,7 +94,9 @@ class CarriesFacts:
     def _carry(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         asked = tracker.get_slot("requested_slot") == slot
-        if slot in ANSWER_READERS and asked and intent not in LEAVING:
+        # A number at the contact question is the answer even if it reads as "call me".
+        leaving = LEAVING - {"request_person"} if slot == "contact" else LEAVING
+        if slot in ANSWER_READERS and asked and intent not in leaving:
             # The answer to the question on screen, read like a fact said in passing
             # ("Caleb is four. His sister is six"; "My home telephone is 312 263-8810,
             # leave a message"), whatever intent the whole message got.

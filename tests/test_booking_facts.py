@@ -224,3 +224,10 @@ async def test_a_story_that_reads_as_a_question_about_cpp_answers_what_has_been_
                          requested="concern", intent="faq")  # fmt: skip
     slots = set_slots(await ValidateBookingForm().run(CollectingDispatcher(), asked, DOMAIN))
     assert slots.get("concern") is None  # a question: answered, then asked again
+
+
+async def test_a_number_with_please_leave_a_message_answers_the_contact_question():
+    text = "My home telephone is 312 263-8810. Please leave a message if I do not pick up."
+    tracker = form_tracker(["book a visit", text], requested="contact", intent="request_person")
+    slots = set_slots(await ValidateBookingForm().run(CollectingDispatcher(), tracker, DOMAIN))
+    assert slots["contact"] == "+13122638810"
