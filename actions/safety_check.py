@@ -139,12 +139,16 @@ def story_before_check(tracker: Tracker) -> tuple[str, str] | None:
 
 
 # A request the check broke in on before it started ("need to book a first visit for my
-# son, since the fire he hits other kids"), and the form that serves it.
+# son, since the fire he hits other kids"), and the form or action that serves it.
 STARTS = {
     "book_appointment": "booking_form",
     "request_person": "handoff_form",
     "start_reflection": "reflection_form",
     "set_reminder": "reminder_form",
+    "stop_reminders": "action_stop_reminders",
+    "ask_reminders": "action_show_reminders",
+    "cancel_booking": "action_start_manage_booking",
+    "reschedule_booking": "action_start_manage_booking",
 }
 
 

@@ -148,3 +148,17 @@ async def test_a_story_the_check_broke_in_on_is_kept_as_the_answer():
     got = await ActionResumeForm().run(CollectingDispatcher(), tracker, {})
     assert got[0] == SlotSet("refl_what_happened", "he threw his cup at me at dinner")
     assert got[1] == FollowupAction("reflection_form")
+
+
+def test_stopping_reminders_the_check_broke_in_on_happens_after_no():
+    from actions.safety_check import request_before_check
+
+    check = {
+        "event": "user",
+        "text": "ok please stop them, the placement is ending next week",
+        "parse_data": {"intent": {"name": "safety_concern"},
+                       "safety": {"answered": "stop_reminders"}},
+    }  # fmt: skip
+    events = [check, {"event": "action", "name": "action_safety_check"}]
+    tracker = Tracker("c", {}, {}, events, False, None, {}, "action_listen")
+    assert request_before_check(tracker) == "action_stop_reminders"

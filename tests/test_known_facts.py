@@ -148,6 +148,7 @@ def test_relationships_with_a_number_or_a_plural(text, relationship):
 @pytest.mark.parametrize(
     ("text", "age"),
     [("Caleb is four. His sister is six", "four"), ("Mia's 2 and won't sleep", "2"),
+     ("Need appt for my son Eli, 4. Pediatrician sent us.", "4"),
      ("It is 3 hours away", None), ("This is 2 kids", None)],
 )  # fmt: skip
 def test_an_age_after_the_childs_name(text, age):

@@ -39,6 +39,12 @@ _AGES = [
         rf"(?:only|just|almost|nearly|about|around)?\s*({_NUMBER}{_UNIT}?){_NOT_AN_AGE}",
         re.I,
     ),
+    # "my son Eli, 4", "daughter Mia is 2"
+    re.compile(
+        rf"\b{_CHILD}\s+[A-Z][a-z]+\s*(?:is|'s|’s|,|just turned|turned)\s*"
+        rf"(?:only|just|almost|nearly|about|around)?\s*({_NUMBER}{_UNIT}?){_NOT_AN_AGE}",
+        re.I,
+    ),
     # "aged 4", "age 2"
     re.compile(rf"\baged?\s+({_NUMBER}{_UNIT}?)\b", re.I),
     # "Caleb is four", "Mia's 2": a capitalised name (not "It", "This"...) and an age
