@@ -31,8 +31,9 @@ MIN_PASS_RATE = 0.95  # issue #22: a blind conversation set passes at 95% or mor
 # The dev sets written by helpers (read and debugged against) are not at 95% yet: each
 # fails below its floor, its last measured rate less a little, so a regression shows.
 FLOORS = {
-    "dev_blind_2026-12-05": 0.50,
-    "dev_dh1_2026-12-06": 0.70,
+    "dev_blind_2026-12-05": 0.75,
+    "dev_dh1_2026-12-06": 0.85,
+    "dev_bc45_2026-12-06": 0.85,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once
