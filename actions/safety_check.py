@@ -91,21 +91,29 @@ RESUMABLE = {
 }  # fmt: skip
 
 
-def form_before_check(tracker: Tracker) -> str | None:
-    """The form the latest gentle check closed ("is anyone in danger?" in the middle of
-    the booking questions), or None when the check came outside a form."""
+def _before_check(tracker: Tracker) -> tuple[list[dict], int] | None:
+    """The events before the latest gentle check, and the index of the message it
+    answered (None when there was no check, or no message before it)."""
     events = list(tracker.events)
     checks = [i for i, e in enumerate(events) if e.get("name") == "action_safety_check"]
     if not checks:
         return None
     before = events[: checks[-1]]
     users = [i for i, e in enumerate(before) if e.get("event") == "user"]
-    if not users:
+    return (before, users[-1]) if users else None
+
+
+def form_before_check(tracker: Tracker) -> str | None:
+    """The form the latest gentle check closed ("is anyone in danger?" in the middle of
+    the booking questions), or None when the check came outside a form."""
+    found = _before_check(tracker)
+    if found is None:
         return None
-    closed = any(e.get("name") == "action_deactivate_loop" for e in before[users[-1] :])
+    before, user = found
+    closed = any(e.get("name") == "action_deactivate_loop" for e in before[user:])
     if not closed:
         return None  # the check came outside a form
-    for event in reversed(before[: users[-1]]):
+    for event in reversed(before[:user]):
         if event.get("event") == "active_loop":
             name = event.get("name")
             return str(name) if name in RESUMABLE else None
@@ -122,19 +130,15 @@ STORY_SLOTS = {
 
 def story_before_check(tracker: Tracker) -> tuple[str, str] | None:
     """(slot, text) when the latest check broke in on the answer to a story question."""
-    events = list(tracker.events)
-    checks = [i for i, e in enumerate(events) if e.get("name") == "action_safety_check"]
-    if not checks:
+    found = _before_check(tracker)
+    if found is None:
         return None
-    before = events[: checks[-1]]
-    users = [i for i, e in enumerate(before) if e.get("event") == "user"]
-    if not users:
-        return None
+    before, user = found
     asked = None
-    for event in before[: users[-1]]:
+    for event in before[:user]:
         if event.get("event") == "slot" and event.get("name") == "requested_slot":
             asked = event.get("value")
-    text = str(before[users[-1]].get("text") or "").strip()
+    text = str(before[user].get("text") or "").strip()
     return (str(asked), text) if asked in STORY_SLOTS and text else None
 
 
