@@ -31,9 +31,10 @@ _WHEN = re.compile(
     r"\b((after|before|around|between|by|at|til|till|until|from)\s+\d{1,2}(:\d\d)?\s*(am|pm)?|"
     r"(week ?day|week ?end|mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?s?\b.*?"
     r"(morning|afternoon|evening|night)?s?|mornings?|afternoons?|evenings?|any ?time|"
-    r"lunch ?time|nap ?time)\b",
+    r"lunch ?time|nap ?time|(after|before|between|from)\s+\d{3,4}|"
+    r"(best|good) time( to (call|reach|text))?\s*[:\-]\s*\w)",
     re.I,
-)
+)  # "Best time: 0700-0800 or after 1800" as a form would be filled in
 
 
 def when_said(text: str) -> str | None:

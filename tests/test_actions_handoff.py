@@ -71,6 +71,8 @@ def test_a_name_that_is_not_one_is_asked_again():
         ("call me after 5pm please", "call me after 5pm please"),
         ("I'm Ana. Weekday mornings are best.", "Weekday mornings are best"),
         ("my number is 312 555 0147", None),
+        ("Name: Marcus. Best time: 0700-0800 or after 1800.", "Best time: 0700-0800 or after 1800"),
+        ("im free after 1800", "im free after 1800"),
     ],
 )
 def test_when_to_call_said_in_passing(text, when):

@@ -185,3 +185,11 @@ def test_who_one_is_told_through_the_child(text, relationship):
 )  # fmt: skip
 def test_a_signed_message_gives_the_name(text, name):
     assert name_said(text) == name
+
+
+def test_a_labelled_topic_is_what_a_call_is_about():
+    from bot.booking.known_facts import topic_said
+
+    text = ("Request a call. Name: Marcus. Topic: preparing my 2-year-old daughter for my "
+            "upcoming deployment.")  # fmt: skip
+    assert topic_said(text) == text

@@ -225,7 +225,7 @@ _CONCERN_CUE = re.compile(
     re.I,
 )
 _TOPIC_CUE = re.compile(
-    r"\b(about|regarding|because|question|questions|ask|intake|insurance|medicaid|bill|cost|"
+    r"\b(about|regarding|re|topic|because|question|questions|ask|intake|insurance|medicaid|bill|cost|"
     r"pay|referral|worried|since)\b",
     re.I,
 )
