@@ -193,3 +193,16 @@ def test_a_labelled_topic_is_what_a_call_is_about():
     text = ("Request a call. Name: Marcus. Topic: preparing my 2-year-old daughter for my "
             "upcoming deployment.")  # fmt: skip
     assert topic_said(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "relationship"),
+    [("im mom, can i book", None, "mother"), ("we're her foster parents", None, "foster parent"),
+     ("her dad and I want to book", None, "parent"), ("my 3 yr old wont sleep", None, "parent"),
+     ("It's Keisha.", "Keisha", None), ("Keisha, mom of two, need a visit", "Keisha", "mother"),
+     ("Ms. Johnson here, I need an appointment", "Ms. Johnson", None),
+     ("It's Monday", None, None), ("its fine", None, None)],
+)  # fmt: skip
+def test_more_ways_of_saying_who_one_is_and_ones_name(text, name, relationship):
+    assert name_said(text) == name
+    assert relationship_said(text) == relationship

@@ -82,6 +82,13 @@ _SIGN_OFF = re.compile(
     r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
     r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty)[,!.]?)\s*([A-Z][a-z'\-]+)[.!]?\s*$)"
 )
+# "It's Keisha.", "Keisha, mom of two", "Ms. Johnson here"
+_OTHER_INTROS = re.compile(
+    r"(?:\b(?i:it'?s|its)\s+([A-Z][a-z'\-]+)\b(?=\s*(?:[,.!]|$|here\b|from\b))"
+    r"|^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+),\s+(?i:(?:a\s+)?(?:mom|dad|mother|father|"
+    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step))"
+    r"|\b((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z'\-]+))"
+)
 _NOT_NAMES = {
     "a", "also", "calling", "concerned", "desperate", "exhausted", "fine", "glad", "going",
     "hard", "having", "here", "interested", "just", "looking", "lost", "mom", "not", "okay",
@@ -93,7 +100,10 @@ _NOT_NAMES = {
     "around", "by", "only", "from", "first", "mornings", "evenings", "afternoons", "is",
     "im", "i", "me", "we", "you", "it", "this", "that", "grandma", "grandpa", "nana",
     "auntie", "aunt", "uncle", "papa", "mama", "mommy", "daddy", "again", "everyone",
-    "guys", "team", "all",
+    "guys", "team", "all", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "true", "late", "early",
+    "over", "done", "complicated", "christmas", "summer", "winter", "spring", "fall",
 }  # fmt: skip
 
 RELATIONSHIPS = [
@@ -133,13 +143,27 @@ _RELATION_SAID = [
         re.I,
     ),
     re.compile(r"\b((?:we|i)\s+adopted|our\s+adopted|adoptive)\b", re.I),
-    # "my son", "our daughter", "my 2 kids": the one who writes is a parent (last: the
-    # patterns above are more precise; "my daughter's son" is a grandchild).
+    # "I'm mom", "we're her parents", "her dad and I"
+    re.compile(r"\b(?:i'?m|i am|im)\s+(mom|mum|mama|dad|papa|grandma|grandpa|nana)\b", re.I),
     re.compile(
-        r"\b(?:my|our)\s+(?:(?:two|three|four|2|3|4|little|baby|twin|oldest|youngest|"
+        r"\b(?:we'?re|we are)\s+(?:his|her|their|the)\s+((?:foster\s+|grand)?parents|guardians)\b",
+        re.I,
+    ),
+    re.compile(r"\b(?:his|her|their)\s+(?:father|mother|dad|mom)\s+and\s+(i)\b", re.I),
+    # "my son", "our daughter", "my 2 kids", "my 3 yr old": the one who writes is a
+    # parent (last: the patterns above are more precise; "my daughter's son" is a
+    # grandchild).
+    re.compile(
+        r"\b(?:my|our)\s+(\d{1,2}|one|two|three|four|five)\s*-?\s*(?:yo|y/o|yr|year|month|mo|m/o)"
+        r"s?(?:\s*-?\s*old)?\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:my|our)\s+(?:(?:two|three|four|2|3|4|little|lil|baby|twin|oldest|youngest|"
         r"middle|\d{1,2}\s*(?:yo|y/o|year old|yr old|month old|mo))\s+)?"
         r"(sons?|daughters?|kids?|child|children|boys?|girls?|baby|twins|toddler|"
-        r"little one|lo|babies)\b(?!['’]s\s+(?:sons?|daughters?|kids?|child|boy|girl|baby))",
+        r"little one|lo|babies|newborn|infant)\b"
+        r"(?!['’]s\s+(?:sons?|daughters?|kids?|child|boy|girl|baby))",
         re.I,
     ),
 ]
@@ -154,7 +178,11 @@ _RELATIVE_OF = [
     (re.compile(r"\b(niece|nephew)s?\b"), "aunt or uncle"),
     (re.compile(r"adopt"), "adoptive parent"),
     (re.compile(r"^(sons?|daughters?|kids?|child|children|boys?|girls?|baby|twins|toddler|"
-                r"little one|lo|babies)$"), "parent"),
+                r"little one|lo|babies|newborn|infant|\d{1,2}|one|two|three|four|five|i)$"),
+     "parent"),
+    (re.compile(r"^grandparents$"), "grandparent"),
+    (re.compile(r"^foster\s+parents$"), "foster parent"),
+    (re.compile(r"^(parents|guardians)$"), "parent"),
 ]  # fmt: skip
 
 # A correction of something said before. Strong cues count in any answer; the weak ones
@@ -191,7 +219,7 @@ def age_said(text: str) -> str | None:
 
 def name_said(text: str) -> str | None:
     """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
-    cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF)
+    cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF, _OTHER_INTROS)
     found = [m for pattern in cues for m in pattern.finditer(text)]
     for match in sorted(found, key=lambda m: m.start(m.lastindex or 1)):
         word = match.group(m.lastindex or 1) if (m := match) else ""
