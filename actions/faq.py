@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.booking.known_facts import asks_for_person, contact_said
 from bot.clinic import get_profile
 from bot.nlp.ages import age_in_months
 
@@ -41,6 +42,11 @@ class ActionFaqFollowup(Action):
                 break
         if (message.get("safety") or {}).get("past"):
             dispatcher.utter_message(response="utter_safety_gentle_line")
+        text = str(message.get("text") or "")
+        if asks_for_person(text) and contact_said(text):
+            # "I need speak with somebody in spanish... my number is ...": the question
+            # is answered, then the person request it came with is taken down.
+            return [FollowupAction("handoff_form")]
         return []
 
 

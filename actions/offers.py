@@ -18,14 +18,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies_said import replies_said
+from bot.booking.known_facts import asks_for_person
 
 BOOK, PERSON, REMINDER = "book", "person", "reminder"
 YES, NO = "affirm", "deny"
-PERSON_WORDS = re.compile(
-    r"\b(call me|someone (call|to call|reach)|talk to (a|someone|somebody)|a (real )?person|"
-    r"call me back|phone me)\b",
-    re.I,
-)
 BOOKING_WORDS = re.compile(
     r"\b(book|booking|appointment|appt|apt|sign (me|us|him|her) up|schedule|first visit)\b", re.I
 )
@@ -65,7 +61,7 @@ class ActionFollowOffer(Action):
         said = str(tracker.latest_message.get("text") or "")
         if intent == YES and BOOKING_WORDS.search(said):
             offer = BOOK  # "yeah ok lets book", whatever the answer offered
-        elif intent == YES and PERSON_WORDS.search(said):
+        elif intent == YES and asks_for_person(said):
             offer = PERSON  # "yes please call me"
         if intent == NO:
             dispatcher.utter_message(response="utter_no_problem")

@@ -51,3 +51,18 @@ async def test_no_age_mentioned_is_silent():
 def test_describe_age():
     assert describe_age(18) == "18 months old"
     assert describe_age(96) == "8 years old"
+
+
+async def test_a_question_that_also_asks_for_a_person_with_a_number_starts_the_request():
+    from rasa_sdk.events import FollowupAction
+
+    tracker = _tracker()
+    tracker.latest_message["text"] = (
+        "Hello. I need speak with somebody in spanish about my son therapy. "
+        "My name Rosa, number 312 619 0042, morning is good"
+    )
+    assert await ActionFaqFollowup().run(CollectingDispatcher(), tracker, {}) == [
+        FollowupAction("handoff_form")
+    ]
+    tracker.latest_message["text"] = "do you have therapists who speak spanish?"
+    assert await ActionFaqFollowup().run(CollectingDispatcher(), tracker, {}) == []

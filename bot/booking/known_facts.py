@@ -308,6 +308,19 @@ def times_said(text: str) -> str | None:
     return None
 
 
+# Words that ask for a person, beside anything else ("yes please call me", "I need speak
+# with somebody in spanish ... my number is ...").
+_PERSON_WORDS = re.compile(
+    r"\b(call me|call me back|phone me|someone (call|to call|reach)|(talk|speak) (to|with) "
+    r"(a|someone|somebody|a real|a live|one of)|a (real |live )?person|a human)\b",
+    re.I,
+)
+
+
+def asks_for_person(text: str) -> bool:
+    return bool(_PERSON_WORDS.search(text))
+
+
 def is_correction(text: str) -> bool:
     """Whether a message reads as correcting something said before."""
     if _STRONG_CUE.search(text):
