@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlp import encoder
 from bot.nlp.intent_topic import ALSO_ASKED, IntentTopicClassifier
 from bot.nlp.sentence_featurizer import NAME, SentenceEmbeddingFeaturizer
+from bot.nlp.spelling import spelling_fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = {"greet", "book_appointment", "behavior_question", "request_person", "faq"}
@@ -167,10 +168,11 @@ def test_an_untrained_classifier_refuses(nlp):
 def test_the_fingerprint_follows_the_encoder(monkeypatch):
     config = IntentTopicClassifier.get_default_config()
     before = IntentTopicClassifier.fingerprint_addon(config)
-    assert SentenceEmbeddingFeaturizer.fingerprint_addon({}) == encoder.fingerprint()
+    words = spelling_fingerprint()  # the featurizer reads spell-fixed text too
+    assert SentenceEmbeddingFeaturizer.fingerprint_addon({}) == encoder.fingerprint() + words
     monkeypatch.setattr(encoder, "fingerprint", lambda: "another encoder")
     assert IntentTopicClassifier.fingerprint_addon(config) != before
-    assert SentenceEmbeddingFeaturizer.fingerprint_addon({}) == "another encoder"
+    assert SentenceEmbeddingFeaturizer.fingerprint_addon({}) == "another encoder" + words
 
 
 def test_the_fast_scores_equal_sklearns(trained, nlp):
