@@ -7,6 +7,7 @@ plain `pytest` run: `make eval-conversations` sets CPP_EVAL_CONVERSATIONS.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -38,6 +39,7 @@ FLOORS = {
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once
 GIVEN_LOCK = threading.Lock()
+SMS_NUMBERS = itertools.count()  # shared by the sets, so no two conversations share one
 
 
 class HttpBot:
@@ -64,7 +66,9 @@ class HttpBot:
         with self._lock:
             self.sent[sender] = self.sent.get(sender, 0) + 1
             if channel == "sms" and sender not in self.numbers:
-                self.numbers[sender] = f"+1312555{len(self.numbers) % 10_000:04d}"
+                # One number per conversation across every set played on these servers:
+                # a number reused by the next set would continue an old conversation.
+                self.numbers[sender] = f"+1312555{next(SMS_NUMBERS) % 10_000:04d}"
         if channel != "sms":
             resp = self.servers.say(sender, text, timeout=90)
             resp.raise_for_status()
