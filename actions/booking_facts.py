@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
 from actions.faq import describe_age
+from actions.replies_said import replies_after
 from bot.booking.contact import parse_contact, readable_phone
 from bot.booking.known_facts import (
     age_said,
@@ -88,29 +89,39 @@ def _corrections(tracker: Tracker) -> dict[str, str]:
     return fixes
 
 
+def _answer_on_screen(slot: str, tracker: Tracker) -> dict[str, Any]:
+    """The answer to the question on screen, read like a fact said in passing ("Caleb is
+    four. His sister is six"; "My home telephone is 312 263-8810, leave a message"),
+    whatever intent the whole message got, unless the message leaves the question."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    # A number at the contact question is the answer even if it reads as "call me".
+    leaving = LEAVING - {"request_person"} if slot == "contact" else LEAVING
+    if intent in leaving:
+        return {}
+    found = ANSWER_READERS[slot](str(tracker.latest_message.get("text") or ""))
+    return {slot: found} if found else {}
+
+
+def _said_before(slot: str, tracker: Tracker) -> dict[str, Any]:
+    """The newest name, age or relationship said so far; the fullest story of what is
+    going on."""
+    found = [f for text in said_so_far(tracker) if (f := CARRIED[slot](text))]
+    if not found:
+        return {}
+    return {slot: max(found, key=len) if slot == "concern" else found[0]}
+
+
 class CarriesFacts:
     """Mixed into the booking form's validation (a rasa_sdk FormValidationAction)."""
 
     def _carry(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        asked = tracker.get_slot("requested_slot") == slot
-        # A number at the contact question is the answer even if it reads as "call me".
-        leaving = LEAVING - {"request_person"} if slot == "contact" else LEAVING
-        if slot in ANSWER_READERS and asked and intent not in leaving:
-            # The answer to the question on screen, read like a fact said in passing
-            # ("Caleb is four. His sister is six"; "My home telephone is 312 263-8810,
-            # leave a message"), whatever intent the whole message got.
-            found = ANSWER_READERS[slot](str(tracker.latest_message.get("text") or ""))
-            return {slot: found} if found else {}
-        if slot == "child_age" and _starting(tracker):
-            pass  # a sentence's age wins over the NLU's entity ("age 22" of "age 22 months")
-        elif not _starting(tracker) or tracker.get_slot(slot) is not None:
-            return {}
-        found = [f for text in said_so_far(tracker) if (f := CARRIED[slot](text))]
-        if not found:
-            return {}
-        # The newest name, age or relationship; the fullest story of what is going on.
-        return {slot: max(found, key=len) if slot == "concern" else found[0]}
+        if tracker.get_slot("requested_slot") == slot and slot in ANSWER_READERS:
+            return _answer_on_screen(slot, tracker)
+        # At the start, a sentence's age wins over the NLU's entity ("age 22" of "age 22
+        # months"); other facts are read only while their slot is still empty.
+        if _starting(tracker) and (slot == "child_age" or tracker.get_slot(slot) is None):
+            return _said_before(slot, tracker)
+        return {}
 
     def extract_caregiver_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -168,17 +179,14 @@ class CarriesFacts:
 def _said_back_before(tracker: Tracker) -> bool:
     """The facts were already said back in this booking (the questions resumed after a
     gentle safety check start the form again: they are not repeated)."""
-    for event in reversed(list(tracker.events)):
-        if event.get("event") == "session_started":
-            return False
-        text = str(event.get("text") or "") if event.get("event") == "bot" else ""
-        if text.startswith(GLAD_TO_HELP) or "From what you've told me" in text:
-            return True
-        if event.get("event") == "slot" and event.get("name") == "booking_stage":
-            return False  # an earlier booking's
-    return False
+    return SAID_BACK in replies_after(tracker, _booking_stage_set)
 
 
+def _booking_stage_set(event: dict) -> bool:
+    return event.get("event") == "slot" and event.get("name") == "booking_stage"
+
+
+SAID_BACK = "utter_booking_facts_said_back"
 GLAD_TO_HELP = "I'd be glad to help you book a first visit"
 
 
@@ -218,4 +226,4 @@ def _say_carried(dispatcher: CollectingDispatcher, events: list[EventType]) -> N
     if carried.get("concern"):
         lines.append("I'll pass on to the clinician what you wrote about what has been going on.")
     if lines:
-        dispatcher.utter_message(text=" ".join(lines))
+        dispatcher.utter_message(response=SAID_BACK, said_back=" ".join(lines))

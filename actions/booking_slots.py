@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, report_error
 from actions.booking_form import SKIPPED
-from actions.replies_said import replies_in_loop
+from actions.replies_said import replies_after, replies_in_loop
 from bot.booking.availability import SlotChoice, find_open_slots, nearest_alternatives
 from bot.booking.bookings import BookingRecord, NewCaregiver, book_slot, reschedule_booking
 from bot.booking.contact import as_contact
@@ -251,7 +251,7 @@ class ActionBookingResult(Action):
         if tracker.get_slot("manage_action") != "reschedule" and not _times_asked_again(tracker):
             # The first "none of these work": other days and times, before a person.
             text = str(tracker.latest_message.get("text") or "")
-            dispatcher.utter_message(text=OTHER_TIMES)
+            dispatcher.utter_message(response=OTHER_TIMES)
             if parse_preference(text) is not None:  # "none of those, anything fridays?"
                 return [SlotSet("time_preference", text), SlotSet("booking_stage", None),
                         FollowupAction("action_offer_slots")]  # fmt: skip
@@ -263,17 +263,18 @@ class ActionBookingResult(Action):
         return [SlotSet("booking_stage", "no_times_fit")]
 
 
-OTHER_TIMES = "No problem, let's look at other days and times."
+OTHER_TIMES = "utter_other_times"
 
 
 def _times_asked_again(tracker: Tracker) -> bool:
     """Whether other times were already looked for in this booking (then: a person)."""
-    for event in reversed(list(tracker.events)):
-        if event.get("event") == "bot" and event.get("text") == OTHER_TIMES:
-            return True
-        if event.get("event") == "session_started" or (
-            event.get("event") == "slot" and event.get("name") == "booking_stage"
-            and event.get("value") == "booked"
-        ):  # fmt: skip
-            return False  # an earlier booking's search does not count
-    return False
+    return OTHER_TIMES in replies_after(tracker, _booked)
+
+
+def _booked(event: dict) -> bool:
+    """An earlier booking's search does not count."""
+    return (
+        event.get("event") == "slot"
+        and event.get("name") == "booking_stage"
+        and event.get("value") == "booked"
+    )

@@ -20,9 +20,8 @@ from actions.booking_form import (
     optional_answer,
 )
 from actions.replies_said import replies_said, violence_reply_given
-from bot.booking.contact import parse_contact
 from bot.booking.handoffs import create_handoff, expected_contact_text
-from bot.booking.known_facts import name_said, topic_said
+from bot.booking.known_facts import contact_said, name_said, topic_said
 from bot.safety.flags import latest_open_flag
 
 MAX_TIME_CHARS = 200
@@ -85,7 +84,12 @@ class ValidateHandoffForm(FormValidationAction):
         return domain_slots
 
     def _passing(self, slot: str, tracker: Tracker, read: Any) -> dict[str, Any]:
-        """A slot's answer given in passing (in any order), while another is asked."""
+        """A slot's answer given in passing (in any order), while another is asked.
+
+        Unlike the booking form (actions/booking_facts.py), which reads earlier messages
+        only when it starts, a request for a person takes its four answers from any
+        message, since caregivers give them in one breath ("Ana, 312 555 0147, after 5").
+        """
         if tracker.get_slot(slot) is not None or tracker.get_slot("requested_slot") == slot:
             return {}
         starting = tracker.get_slot("requested_slot") is None
@@ -108,7 +112,7 @@ class ValidateHandoffForm(FormValidationAction):
     def extract_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._passing("contact", tracker, lambda t: t if parse_contact(t) else None)
+        return self._passing("contact", tracker, contact_said)
 
     def extract_handoff_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -16,12 +16,12 @@ from actions.reflection_common import PUSH_CHANNELS, Identity, caregiver_identit
 from bot.booking.contact import readable_phone
 from bot.clinic import get_profile
 from bot.db.models import utcnow
+from bot.reminders.quiet import quiet_moved
 from bot.reminders.repository import (
     ReminderRecord,
     ReminderRefused,
     get_active,
     opt_in,
-    quiet_moved,
     stop,
 )
 from bot.reminders.schedule import Schedule, describe, parse_change, parse_schedule

@@ -7,7 +7,7 @@ used to scan the events its own way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rasa_sdk import Tracker
 
@@ -37,6 +37,17 @@ def replies_since(tracker: Tracker, action: str) -> list[str]:
         i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == action
     ]
     return _names(events[starts[-1] + 1 :] if starts else events)
+
+
+def replies_after(tracker: Tracker, starts: Callable[[dict], bool]) -> list[str]:
+    """The responses the bot gave since the last event ``starts`` accepts, within the
+    current session (an earlier booking's replies do not count for this one)."""
+    names: list[str] = []
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "session_started" or starts(event):
+            break
+        names.extend(_names([event]))
+    return names[::-1]
 
 
 def replies_in_loop(tracker: Tracker) -> list[str]:

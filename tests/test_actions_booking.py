@@ -346,7 +346,7 @@ async def test_the_first_none_of_these_looks_for_other_times_the_second_asks_a_p
     named = await ActionBookingResult().run(CollectingDispatcher(), tracker(text=wish), {})
     assert named[-1] == FollowupAction("action_offer_slots")
     assert SlotSet("time_preference", wish) in named
-    looked = [{"event": "bot", "text": OTHER_TIMES}]
+    looked = [{"event": "bot", "metadata": {"utter_action": OTHER_TIMES}}]
     d = CollectingDispatcher()
     second = await ActionBookingResult().run(d, tracker(text="none", events=looked), {})
     assert second == [SlotSet("booking_stage", "no_times_fit")]

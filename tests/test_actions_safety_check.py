@@ -98,7 +98,7 @@ def test_the_form_a_check_closed_is_resumed_after_no():
     from actions.safety_check import form_before_check
 
     def tracker(events):
-        return Tracker("c", {}, {}, events, False, None, {}, "action_listen")
+        return _tracker("c", {}, events=events)
 
     inside = [
         {"event": "active_loop", "name": "booking_form"},
@@ -129,7 +129,7 @@ def test_a_request_the_check_broke_in_on_starts_after_no():
     }  # fmt: skip
     no = {"event": "user", "text": "no", "parse_data": {"intent": {"name": "deny"}, "safety": {}}}
     events = [check, {"event": "action", "name": "action_safety_check"}, no]
-    assert request_before_check(Tracker("c", {}, {}, events, False, None, {}, "")) == "booking_form"
+    assert request_before_check(_tracker("c", {}, events=events)) == "booking_form"
 
 
 async def test_a_story_the_check_broke_in_on_is_kept_as_the_answer():
@@ -144,7 +144,7 @@ async def test_a_story_the_check_broke_in_on_is_kept_as_the_answer():
         {"event": "action", "name": "action_safety_check"},
         {"event": "user", "text": "no, we're safe"},
     ]
-    tracker = Tracker("c", {}, {}, events, False, None, {}, "action_listen")
+    tracker = _tracker("c", {}, events=events)
     got = await ActionResumeForm().run(CollectingDispatcher(), tracker, {})
     assert got[0] == SlotSet("refl_what_happened", "he threw his cup at me at dinner")
     assert got[1] == FollowupAction("reflection_form")
@@ -160,5 +160,5 @@ def test_stopping_reminders_the_check_broke_in_on_happens_after_no():
                        "safety": {"answered": "stop_reminders"}},
     }  # fmt: skip
     events = [check, {"event": "action", "name": "action_safety_check"}]
-    tracker = Tracker("c", {}, {}, events, False, None, {}, "action_listen")
+    tracker = _tracker("c", {}, events=events)
     assert request_before_check(tracker) == "action_stop_reminders"

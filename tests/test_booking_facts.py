@@ -64,7 +64,9 @@ async def test_facts_said_before_the_booking_are_used_and_said_back():
     assert slots["caregiver_name"] == "Ruth"
     assert slots["relationship"] == "grandparent"
     assert slots["child_age_months"] == 48
-    [note] = [m["text"] for m in d.messages]
+    [said] = d.messages
+    assert said["response"] == "utter_booking_facts_said_back"
+    note = said["said_back"]
     assert "Ruth" in note and "4 years old" in note and "not right" in note
 
 
@@ -184,7 +186,7 @@ async def test_what_has_been_going_on_is_carried_and_not_asked_again():
     slots = set_slots(events)
     assert slots["concern"].startswith("hi there, my son is 2 and ever since the apartment fire")
     assert slots["child_age_months"] == 24
-    assert "what you wrote about what has been going on" in d.messages[0]["text"]
+    assert "what you wrote about what has been going on" in d.messages[0]["said_back"]
 
 
 async def test_days_and_times_offered_in_passing_are_used():
@@ -193,7 +195,7 @@ async def test_days_and_times_offered_in_passing_are_used():
     d = CollectingDispatcher()
     slots = set_slots(await ValidateBookingForm().run(d, form_tracker(said), DOMAIN))
     assert slots["time_preference"] == "Available weekday mornings"
-    assert 'times that fit "Available weekday mornings"' in d.messages[0]["text"]
+    assert 'times that fit "Available weekday mornings"' in d.messages[0]["said_back"]
 
 
 async def test_an_age_the_nlu_cut_short_is_read_from_the_sentence_without_a_scolding():

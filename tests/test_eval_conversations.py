@@ -35,6 +35,7 @@ FLOORS = {
     "dev_blind_2026-12-05": 0.75,
     "dev_dh1_2026-12-06": 0.85,
     "dev_bc45_2026-12-06": 0.85,
+    "dev_bc67_2026-12-06": 0.78,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once

@@ -47,31 +47,75 @@ def test_no_age_where_none_was_said(text: str) -> None:
     assert age_said(text) is None
 
 
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [
-        ("Hi, my name is maria and I need help", "Maria"),
-        ("Good morning. This is Ruth Okafor, I look after my grandson", "Ruth"),
-        ("hi I'm Ana. can i book", "Ana"),
-        ("I'm worried about my son", None),
-        ("Hi, I'm so tired", None),
-        ("this is hard for me", None),
-    ],
-)
+NAMES = [
+    ("Hi, my name is maria and I need help", "Maria"),
+    ("Good morning. This is Ruth Okafor, I look after my grandson", "Ruth"),
+    ("hi I'm Ana. can i book", "Ana"),
+    ("Name: Marcus. Phone: 312-622-0918.", "Marcus"),
+    ("can someone call me im travis 312 318 4072 after 6", "Travis"),
+    ("hi im jess, mom of twin girls 3yo", "Jess"),
+    ("I'm her mom, Ana. How do I book the first visit?", "Ana"),
+    ("Keisha here, need a first visit", "Keisha"),
+    ("ok book it - Dana", "Dana"),
+    ("thanks, Maria", "Maria"),
+    ("It's Keisha.", "Keisha"),
+    ("Keisha, mom of two, need a visit", "Keisha"),
+    ("Ms. Johnson here, I need an appointment", "Ms. Johnson"),
+    ("I'm worried about my son", None),
+    ("Hi, I'm so tired", None),
+    ("this is hard for me", None),
+    ("im tired, he wont sleep", None),
+    ("im struggling.", None),
+    ("hi im new here", None),
+    ("im at work 9 to 5", None),
+    ("Mom here, can I book", None),
+    ("Thanks!", None),
+    ("It's Monday", None),
+    ("its fine", None),
+    ("im mom, can i book", None),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), NAMES)
 def test_a_name_said_in_passing(text: str, name: str | None) -> None:
     assert name_said(text) == name
 
 
-@pytest.mark.parametrize(
-    ("text", "relationship"),
-    [
-        ("I have had my grandson since last spring", "grandparent"),
-        ("grandma here, can i book for my granddaughter", "grandparent"),
-        ("im his dad and want to book", "father"),
-        ("foster mom here", "foster parent"),
-        ("my son has tantrums", "parent"),
-    ],
-)
+RELATIONSHIPS = [
+    ("I have had my grandson since last spring", "grandparent"),
+    ("grandma here, can i book for my granddaughter", "grandparent"),
+    ("im his dad and want to book", "father"),
+    ("foster mom here", "foster parent"),
+    ("my son has tantrums", "parent"),
+    ("im a stepdad and want to book for my stepson", "stepfather"),
+    ("my stepdaughter is 3", "stepparent"),
+    ("my niece lives with me now", "aunt or uncle"),
+    ("im a single mom", "mother"),
+    ("Dad of a 4yo here", "father"),
+    ("my mother watches him", None),
+    ("I am raising my two grandchildren, who are three and five", "grandparent"),
+    ("i am raising my nephews", "aunt or uncle"),
+    ("hi im jess, mom of twin girls", "mother"),
+    ("me and my husband want to book for our daughter", "parent"),
+    ("my daughter's son is 3 and I have custody", "grandparent"),
+    ("I am raising my sister's boy", "aunt or uncle"),
+    ("my boyfriend's daughter lives with us", "stepparent"),
+    ("we adopted him last year", "adoptive parent"),
+    ("hi im her older sister", "sibling"),
+    ("I need help with my son's sleep", "parent"),
+    ("im mom, can i book", "mother"),
+    ("we're her foster parents", "foster parent"),
+    ("her dad and I want to book", "parent"),
+    ("my 3 yr old wont sleep", "parent"),
+    ("Keisha, mom of two, need a visit", "mother"),
+    ("It's Keisha.", None),
+    ("Ms. Johnson here, I need an appointment", None),
+    ("It's Monday", None),
+    ("its fine", None),
+]
+
+
+@pytest.mark.parametrize(("text", "relationship"), RELATIONSHIPS)
 def test_a_relationship_said_in_passing(text: str, relationship: str | None) -> None:
     assert relationship_said(text) == relationship
 
@@ -109,43 +153,6 @@ def test_a_request_that_says_what_it_is_about():
 
 
 @pytest.mark.parametrize(
-    ("text", "relationship"),
-    [
-        ("im a stepdad and want to book for my stepson", "stepfather"),
-        ("my stepdaughter is 3", "stepparent"),
-        ("my niece lives with me now", "aunt or uncle"),
-        ("im a single mom", "mother"),
-        ("Dad of a 4yo here", "father"),
-        ("my mother watches him", None),
-    ],
-)
-def test_more_ways_of_saying_who_one_is(text, relationship):
-    assert relationship_said(text) == relationship
-
-
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [("Name: Marcus. Phone: 312-622-0918.", "Marcus"),
-     ("can someone call me im travis 312 318 4072 after 6", "Travis"),
-     ("hi im jess, mom of twin girls 3yo", "Jess"),
-     ("I'm her mom, Ana. How do I book the first visit?", "Ana"),
-     ("im tired, he wont sleep", None), ("im struggling.", None), ("hi im new here", None),
-     ("im at work 9 to 5", None)],
-)  # fmt: skip
-def test_names_given_the_ways_people_type_them(text, name):
-    assert name_said(text) == name
-
-
-@pytest.mark.parametrize(
-    ("text", "relationship"),
-    [("I am raising my two grandchildren, who are three and five", "grandparent"),
-     ("i am raising my nephews", "aunt or uncle"), ("hi im jess, mom of twin girls", "mother")],
-)  # fmt: skip
-def test_relationships_with_a_number_or_a_plural(text, relationship):
-    assert relationship_said(text) == relationship
-
-
-@pytest.mark.parametrize(
     ("text", "age"),
     [("Caleb is four. His sister is six", "four"), ("Mia's 2 and won't sleep", "2"),
      ("Need appt for my son Eli, 4. Pediatrician sent us.", "4"),
@@ -165,44 +172,9 @@ def test_times_offered_in_passing(text, times):
     assert times_said(text) == times
 
 
-@pytest.mark.parametrize(
-    ("text", "relationship"),
-    [("me and my husband want to book for our daughter", "parent"),
-     ("my daughter's son is 3 and I have custody", "grandparent"),
-     ("I am raising my sister's boy", "aunt or uncle"),
-     ("my boyfriend's daughter lives with us", "stepparent"),
-     ("we adopted him last year", "adoptive parent"), ("hi im her older sister", "sibling"),
-     ("I need help with my son's sleep", "parent")],
-)  # fmt: skip
-def test_who_one_is_told_through_the_child(text, relationship):
-    assert relationship_said(text) == relationship
-
-
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [("Keisha here, need a first visit", "Keisha"), ("ok book it - Dana", "Dana"),
-     ("thanks, Maria", "Maria"), ("Mom here, can I book", None), ("Thanks!", None)],
-)  # fmt: skip
-def test_a_signed_message_gives_the_name(text, name):
-    assert name_said(text) == name
-
-
 def test_a_labelled_topic_is_what_a_call_is_about():
     from bot.booking.known_facts import topic_said
 
     text = ("Request a call. Name: Marcus. Topic: preparing my 2-year-old daughter for my "
             "upcoming deployment.")  # fmt: skip
     assert topic_said(text) == text
-
-
-@pytest.mark.parametrize(
-    ("text", "name", "relationship"),
-    [("im mom, can i book", None, "mother"), ("we're her foster parents", None, "foster parent"),
-     ("her dad and I want to book", None, "parent"), ("my 3 yr old wont sleep", None, "parent"),
-     ("It's Keisha.", "Keisha", None), ("Keisha, mom of two, need a visit", "Keisha", "mother"),
-     ("Ms. Johnson here, I need an appointment", "Ms. Johnson", None),
-     ("It's Monday", None, None), ("its fine", None, None)],
-)  # fmt: skip
-def test_more_ways_of_saying_who_one_is_and_ones_name(text, name, relationship):
-    assert name_said(text) == name
-    assert relationship_said(text) == relationship

@@ -210,7 +210,7 @@ def test_a_time_in_quiet_hours_moves_to_the_closest_allowed_one(asked, used):
 
 
 def test_the_reminder_question_says_which_time_it_used_instead():
-    from bot.reminders.repository import quiet_moved
+    from bot.reminders.quiet import quiet_moved
     from bot.reminders.schedule import Schedule
 
     moved, said = quiet_moved(Schedule((0, 3), time(21, 0)), ("20:30", "08:00"))

@@ -23,14 +23,8 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.db.models import ChannelOptOut, Reminder, ReminderDelivery
-from bot.reminders.schedule import (
-    Schedule,
-    clock,
-    clock_label,
-    closest_outside,
-    in_quiet_window,
-    next_due,
-)
+from bot.reminders.quiet import profile_quiet_hours, quiet_refusal_text
+from bot.reminders.schedule import Schedule, in_quiet_window, next_due
 
 logger = logging.getLogger(__name__)
 
@@ -132,43 +126,6 @@ def _check_owner(owner_key: str, channel: str) -> None:
         raise ValueError("channel must be 1 to 32 characters")
 
 
-def _profile_quiet_hours() -> tuple[str, str]:
-    from bot.clinic import get_profile
-
-    quiet = get_profile().quiet_hours
-    return quiet.start, quiet.end
-
-
-def _quiet_refusal(start: str, end: str) -> ReminderRefused:
-    return ReminderRefused(
-        f"We don't send reminders between {clock_label(clock(start))} and "
-        f"{clock_label(clock(end))}, so evenings and nights stay quiet. "
-        "Could you choose a time outside those hours?",
-        "quiet_hours",
-    )
-
-
-def quiet_moved(
-    schedule: Schedule, quiet_hours: tuple[str, str] | None = None
-) -> tuple[Schedule, str] | None:
-    """A time in quiet hours moved to the closest allowed one, and how to say so.
-
-    Why: asking again for a time outside the window made a caregiver who wants "every
-    night at 9" repeat it; the closest time, said plainly, is what they would accept.
-    """
-    start, end = quiet_hours or _profile_quiet_hours()
-    if not in_quiet_window(schedule.local_time, start, end):
-        return None
-    moved = Schedule(schedule.weekdays, closest_outside(schedule.local_time, start, end))
-    said = (
-        f"We don't send reminders between {clock_label(clock(start))} and "
-        f"{clock_label(clock(end))}, so evenings and nights stay quiet. I've used "
-        f"{clock_label(moved.local_time)} instead, the closest time outside them; "
-        "if another time suits you better, just tell me."
-    )
-    return moved, said
-
-
 def opted_out_in(session: Session, channel: str, owner_key: str) -> bool:
     """is_opted_out inside an open session (the scheduler checks within its claim)."""
     found = session.execute(
@@ -201,9 +158,9 @@ def opt_in(
     _check_owner(owner_key, channel)
     if not 0 < len(conversation_id) <= 128:
         raise ValueError("conversation_id must be 1 to 128 characters")
-    start, end = quiet_hours or _profile_quiet_hours()
+    start, end = quiet_hours or profile_quiet_hours()
     if in_quiet_window(schedule.local_time, start, end):
-        raise _quiet_refusal(start, end)
+        raise ReminderRefused(quiet_refusal_text(start, end), "quiet_hours")
     due = next_due(schedule, now, tz)
     with session_scope(url) as session:
         if opted_out_in(session, channel, owner_key):
