@@ -113,3 +113,16 @@ def test_reference_prefix_comes_from_the_clinic_profile():
 )
 def test_normalize_reference(typed, expected):
     assert normalize_reference(typed, prefix="WG") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "phone", "email"),
+    [
+        ("312 772 0149. ay sorry i meant 312 772 0194", "+13127720194", None),
+        ("text me at 312 555 0147, sorry for the wait", "+13125550147", None),
+        ("ana@example.com actually use ana.b@example.com", None, "ana.b@example.com"),
+    ],
+)
+def test_a_contact_corrected_in_the_same_message_is_the_corrected_one(text, phone, email):
+
+    assert parse_contact(text) == Contact(phone=phone, email=email)

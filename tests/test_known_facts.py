@@ -25,6 +25,7 @@ from bot.nlp.ages import age_in_months
         ("my daughter is 5 years old", 60),
         ("looking after my grandson, who is four years old", 48),
         ("aged 3", 36),
+        ("my niña is 3 and since we moved here she cries", 36),
     ],
 )
 def test_an_age_said_in_passing(text: str, months: float) -> None:
@@ -73,6 +74,10 @@ NAMES = [
     ("It's Monday", None),
     ("its fine", None),
     ("im mom, can i book", None),
+    ("We're two moms (I'm Jo, my wife is Sam) with a 4 year old", "Jo"),
+    ("need appt for my son. Tasha. im his mom. hes 2", "Tasha"),
+    ("Thanks. See you then", None),
+    ("Help. my son wont sleep", None),
 ]
 
 
@@ -108,6 +113,9 @@ RELATIONSHIPS = [
     ("her dad and I want to book", "parent"),
     ("my 3 yr old wont sleep", "parent"),
     ("Keisha, mom of two, need a visit", "mother"),
+    ("on break so quick. im Jess, Eli's mom, he's 2", "mother"),
+    ("Mia's grandma here", "grandparent"),
+    ("We're two moms (I'm Jo, my wife is Sam) with a 4 year old", "parent"),
     ("It's Keisha.", None),
     ("Ms. Johnson here, I need an appointment", None),
     ("It's Monday", None),
@@ -132,6 +140,10 @@ def test_a_relationship_said_in_passing(text: str, relationship: str | None) -> 
 def test_a_corrected_age(text: str, age: str) -> None:
     assert is_correction(text)
     assert corrected_age(text) == age
+
+
+def test_a_corrected_phone_number_is_no_age() -> None:
+    assert corrected_age("312 772 0149. ay sorry i meant 312 772 0194") is None
 
 
 def test_a_long_story_with_actually_is_no_correction() -> None:

@@ -70,3 +70,22 @@ def test_a_very_long_message_keeps_its_opening_and_its_end():
 def test_a_request_said_as_a_wish_asks_like_a_question(part, asks):
     # After long context the request is what the message asks, not the backstory.
     assert is_question(part) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("she hides under the table when anybody raises their voice and somebody at church "
+         "told me about you all and I would like to get her an appointment",
+         "I would like to get her an appointment"),
+        ("My wife booked a first visit for our daughter but we need to cancel it - we're moving",
+         "we need to cancel it - we're moving"),
+        ("he is 3 so can you help us", "can you help us"),
+    ],
+)  # fmt: skip
+def test_a_request_joined_to_a_story_is_a_part_of_its_own(text, last):
+    assert segment(text).parts[-1] == last
+
+
+def test_a_wish_inside_a_story_is_not_split():
+    assert segment("he cries and i want to scream").parts == ("he cries and i want to scream",)

@@ -205,3 +205,17 @@ def test_where_the_goodbye_letters_are_is_self_harm(detector):
     found = detector.detect("tell my son's other mom the letters are in the top drawer of the desk")
     assert found.category == "self_harm"
     assert detector.detect("the referral letter is in my desk, do you need it").category is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("hes hitting kids at daycare since his baby sister was born", None),
+        ("dad got deported and Mateo started wetting the bed and hitting kids at school", None),
+        ("she bites kids at preschool when they take her toys", None),
+        ("the aide hits kids at daycare", "harm_to_child"),
+        ("my husband is hitting the kids", "harm_to_child"),
+    ],
+)
+def test_a_child_hitting_other_children_where_children_play_is_behaviour(detector, text, category):
+    assert detector.detect(text).category == category

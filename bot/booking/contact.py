@@ -60,8 +60,26 @@ def normalize_email(text: str) -> str | None:
     return checked.normalized.lower()
 
 
+# "312 772 0149. ay sorry i meant 312 772 0194": what follows a correction wins.
+_CORRECTED = re.compile(
+    r"\b(i meant|meant to (say|type)|sorry|actually|correction|oops|typo|make that|"
+    r"no,? it'?s|wrong number)\b",
+    re.I,
+)
+
+
 def parse_contact(text: str, region: str = DEFAULT_REGION) -> Contact | None:
-    """The first valid phone number and email address in free text, or None if neither."""
+    """The first valid phone number and email address in free text, or None if neither;
+    after a correction ("sorry, I meant ..."), the ones given after it."""
+    cues = list(_CORRECTED.finditer(text))
+    if cues:
+        corrected = _first_contact(text[cues[-1].end() :], region)
+        if corrected:
+            return corrected
+    return _first_contact(text, region)
+
+
+def _first_contact(text: str, region: str) -> Contact | None:
     email = None
     for candidate in _EMAIL_CANDIDATE.findall(text):
         email = normalize_email(candidate.strip(".!?"))

@@ -22,7 +22,8 @@ _UNIT = r"(?:\s*-?\s*(?:years?|yrs?|yo|y/?o|y\.o\.?|months?|mos?|mths?|m/?o)\b)"
 _OLD = r"(?:\s*-?\s*old\b)?"
 _CHILD = (
     r"(?:he|she|hes|shes|he's|she's|he’s|she’s|son|daughter|grandson|granddaughter|kid|"
-    r"child|baby|boy|girl|toddler|little one|lo|who)"
+    r"child|baby|boy|girl|toddler|little one|lo|who|niña|nina|niño|nino|nena|nene|hija|hijo|"
+    r"bebé|bebe)"
 )
 _NOT_AN_AGE = (
     r"(?!\s*(?:am|pm|a\.m|p\.m|:\d|o'?clock|%|times|kids|children|minutes|mins|hours|hrs|"
@@ -74,7 +75,7 @@ _SIGNED = re.compile(
 # "Hi, I'm Ana." / "This is Ruth Okafor": only a capitalised word, and not a word
 # that starts a sentence about something else ("I'm Worried", "This is Hard").
 _INTRO_CUES = re.compile(
-    r"(?:^|[.!?]\s+|,\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
+    r"(?:^|[.!?]\s+|,\s*|\(\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
     r"([A-Z][a-z'\-]+)\b"
 )
 # "Keisha here, ...", "- Keisha" or "thanks, Keisha" at the end: a signed message.
@@ -112,12 +113,13 @@ RELATIONSHIPS = [
     (re.compile(r"\bfoster"), "foster parent"),
     (re.compile(r"\bstep ?(mom|mother|mum)"), "stepmother"),
     (re.compile(r"\bstep ?(dad|father)"), "stepfather"),
-    (re.compile(r"\b(mom|mother|mum|mama|mommy|madre)\b"), "mother"),
-    (re.compile(r"\b(dad|father|papa|daddy|padre)\b"), "father"),
+    (re.compile(r"\b(mom|mother|mum|mama|mamá|mami|mommy|madre)\b"), "mother"),
+    (re.compile(r"\b(dad|father|papa|papá|papi|daddy|padre)\b"), "father"),
     (re.compile(r"\b(aunt|auntie|tia)\b"), "aunt"),
     (re.compile(r"\b(uncle|tio)\b"), "uncle"),
     (re.compile(r"\b(guardian|kinship|adoptive|adopted)"), "guardian"),
     (re.compile(r"\b(sister|brother|sibling)\b"), "sibling"),
+    (re.compile(r"\b(parents|moms|mums|dads)\b"), "parent"),  # "we're two moms"
 ]  # fmt: skip
 # How a caregiver says who they are in passing: "I'm his mom", "grandma here",
 # "looking after my grandson", "my foster daughter".
@@ -143,10 +145,17 @@ _RELATION_SAID = [
         re.I,
     ),
     re.compile(r"\b((?:we|i)\s+adopted|our\s+adopted|adoptive)\b", re.I),
+    # "im Jess, Eli's mom": the child's name, then who the writer is to them
+    re.compile(
+        r"\b[A-Z][a-z]+['’]s\s+((?:foster\s+|step\s?)?(?:mom|mum|mommy|mother|dad|daddy|father|"
+        r"mama|papa|grandma|grandpa|grandmother|grandfather|nana|aunt|auntie|uncle|"
+        r"guardian|big sister|big brother|older sister|older brother))\b"
+    ),
     # "I'm mom", "we're her parents", "her dad and I"
     re.compile(r"\b(?:i'?m|i am|im)\s+(mom|mum|mama|dad|papa|grandma|grandpa|nana)\b", re.I),
     re.compile(
-        r"\b(?:we'?re|we are)\s+(?:his|her|their|the)\s+((?:foster\s+|grand)?parents|guardians)\b",
+        r"\b(?:we'?re|we are)\s+(?:his|her|their|the|two|2)\s+"
+        r"((?:foster\s+|grand)?parents|guardians|moms|mums|dads)\b",
         re.I,
     ),
     re.compile(r"\b(?:his|her|their)\s+(?:father|mother|dad|mom)\s+and\s+(i)\b", re.I),
@@ -217,8 +226,31 @@ def age_said(text: str) -> str | None:
     return None
 
 
+# "need appt for my son. Tasha. im his mom": a name as a sentence of its own, inside a
+# longer message (read only when nothing else names the writer).
+_NAME_ALONE = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z'\-]+)[.!]\s")
+_NOT_ALONE = {
+    "yes", "no", "ok", "okay", "thanks", "hi", "hello", "hey", "sorry", "please", "help",
+    "bye", "sure", "anyway", "again", "also", "great", "perfect", "cool", "fine", "well",
+    "yeah", "yep", "nope", "nah", "right", "good", "urgent", "update", "question", "thx",
+    "morning", "evening", "afternoon", "hola", "gracias", "wait", "oops", "ugh", "lol",
+}  # fmt: skip
+
+
 def name_said(text: str) -> str | None:
     """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
+    return _name_cued(text) or _name_alone(text)
+
+
+def _name_alone(text: str) -> str | None:
+    for match in _NAME_ALONE.finditer(text):
+        word = match.group(1)
+        if word.lower() not in _NOT_ALONE and word.lower() not in _NOT_NAMES:
+            return word
+    return None
+
+
+def _name_cued(text: str) -> str | None:
     cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF, _OTHER_INTROS)
     found = [m for pattern in cues for m in pattern.finditer(text)]
     for match in sorted(found, key=lambda m: m.start(m.lastindex or 1)):
@@ -328,8 +360,12 @@ def is_correction(text: str) -> bool:
     return len(text) <= SHORT_MESSAGE and bool(_WEAK_CUE.search(text))
 
 
+_PHONE_LIKE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")
+
+
 def corrected_age(text: str) -> str | None:
     """The new age in a correction: "sorry i meant hes 2 not 3" -> "2"."""
+    text = _PHONE_LIKE.sub(" ", text)  # "i meant 312 772 0194" corrects a number, not an age
     kept = re.sub(r"\bnot\s+(?:\d{1,2}|[a-z]+)\b(\s*(years?|months?))?", " ", text, flags=re.I)
     cue = _STRONG_CUE.search(kept) or _WEAK_CUE.search(kept)
     after = kept[cue.end() :] if cue else kept
@@ -337,7 +373,7 @@ def corrected_age(text: str) -> str | None:
         said = age_said(part)
         if said:
             return said
-        bare = re.search(rf"\b({_NUMBER}{_UNIT}|\d{{1,2}}){_NOT_AN_AGE}", part, re.I)
+        bare = re.search(rf"\b({_NUMBER}{_UNIT}|\d{{1,2}}\b){_NOT_AN_AGE}", part, re.I)
         if bare:
             return bare.group(1)
     return None

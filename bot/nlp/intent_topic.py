@@ -62,6 +62,7 @@ from bot.nlp.ngram_classifier import (
 from bot.nlp.response_selection import response_selector_output
 from bot.nlp.segments import is_question, segment
 from bot.nlp.sentence_featurizer import NAME as FEATURIZER
+from bot.nlp.short_replies import short_reply
 from bot.nlp.spelling import correct_request_words
 from bot.safety import CATEGORIES
 
@@ -199,7 +200,7 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
             raise RuntimeError("the intent classifier has not been trained")
         for message in messages:
             if message.get(TEXT):
-                self._annotate(message, self.read(message))
+                self._annotate(message, self._short_reply(message, self.read(message)))
         return messages
 
     def read(self, message: Message) -> Reading:
@@ -251,6 +252,18 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         part = segmented.parts[index]
         start = text.find(part)
         return Reading(probabilities, (label, confidence, start, start + len(part)))
+
+    def _short_reply(self, message: Message, reading: Reading) -> Reading:
+        """A plain yes or no by its words (bot.nlp.short_replies), else ``reading``."""
+        best = int(reading.probabilities.argmax())
+        label = str(self.labels[best])
+        said = short_reply(
+            message.get(TEXT), label, float(reading.probabilities[best]), NOT_A_REQUEST
+        )
+        if said is None or said == label or said not in set(self.labels):
+            return reading
+        probabilities = (self.labels == said).astype(float)
+        return Reading(probabilities, None)
 
     @property
     def labels(self) -> np.ndarray:

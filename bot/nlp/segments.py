@@ -38,6 +38,16 @@ _JOINED_QUESTION = re.compile(
     r"would|should|did|r|u|wat|wht)\b)",
     re.IGNORECASE,
 )
+# A request joined to a story by voice-to-text or a run-on: "... and somebody at church
+# told me about you all and i would like to get her an appointment", "... but we need to
+# cancel it".
+_JOINED_REQUEST = re.compile(
+    r",?\s+(?:and|so|but|and so|anyway)\s+(?=(?:i|we)(?:'d| would) (?:really )?(?:like|love) to\b|"
+    r"(?:i|we) (?:really )?(?:want|need|wanna) (?:to )?(?:book|make|set|get|schedule|cancel|"
+    r"move|change|reschedule|talk|speak|sign|start|see|know|ask)\b|"
+    r"(?:can|could) (?:i|we|you|u|someone)\b)",
+    re.IGNORECASE,
+)
 _QUESTION_START = re.compile(
     r"^(?:how|what|whats|what's|when|where|who|whose|why|which|do|does|is|are|am|can|could|"
     r"will|would|should|did|may|might|any|anything|wat|wht|r|u|y)\b",
@@ -101,7 +111,8 @@ def is_question(part: str) -> bool:
 def _parts(main: str) -> list[str]:
     pieces: list[str] = []
     for sentence in _SENTENCE_END.split(main):
-        pieces.extend(_JOINED_QUESTION.split(sentence))
+        for clause in _JOINED_REQUEST.split(sentence):
+            pieces.extend(_JOINED_QUESTION.split(clause))
     parts = [p.strip(" ,") for p in pieces if len(p.strip(" ,")) >= MIN_PART_CHARS]
     if len(parts) > MAX_PARTS:  # the opening and the end carry the request
         parts = parts[:1] + parts[-(MAX_PARTS - 1) :]

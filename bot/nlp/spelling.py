@@ -27,7 +27,7 @@ REQUEST_WORDS = [
     "cancel", "cancelled", "caseworker", "change", "child", "children", "clingy", "clinic",
     "clinician", "cost", "could", "crying", "custody", "daughter", "daughters", "daycare",
     "does", "doing", "email", "english", "evening", "evenings", "every", "first", "foster",
-    "free", "friday", "fridays", "granddaughter", "grandma", "grandpa", "grandson",
+    "free", "friday", "fridays", "hello", "granddaughter", "grandma", "grandpa", "grandson",
     "happen", "happened", "happens", "help", "hitting", "hours", "human", "husband",
     "insurance", "intake", "interpreter", "journal", "just", "kids", "know", "language",
     "long", "made", "medicaid", "monday", "mondays", "morning", "mornings", "move", "need",
@@ -69,11 +69,16 @@ def _corrected(word: str) -> str:
     return found[0].term if len(found) == 1 else word  # one nearest request word, or none
 
 
+# "i wont to make a apointmint": "wont" is a word ("won't"), but never before "to".
+_WONT_TO = re.compile(r"\bwont to\b", re.I)
+
+
 def correct_request_words(text: str) -> str:
     """``text`` with misspelled request words fixed ("frist" -> "first"); else as typed."""
-    return _WORD.sub(lambda m: _corrected(m.group(0)), text)
+    return _WORD.sub(lambda m: _corrected(m.group(0)), _WONT_TO.sub("want to", text))
 
 
 def spelling_fingerprint() -> str:
     """Changes with the word list, so a new list retrains what reads corrected text."""
-    return hashlib.sha256(" ".join(REQUEST_WORDS).encode()).hexdigest()[:16]
+    said = " ".join([*REQUEST_WORDS, _WONT_TO.pattern])
+    return hashlib.sha256(said.encode()).hexdigest()[:16]

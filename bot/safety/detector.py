@@ -69,6 +69,14 @@ IDIOMS = re.compile(r"\b(up (the|a) wall|out of (her|his|their|my|our) sight)\b"
 JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅")
 PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
          "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
+# Harm to "kids" at a place where children play together is a child's behaviour ("he's
+# hitting kids at daycare", "started biting kids at school") unless an adult in the same
+# clause does it ("the aide hits kids at daycare").
+GROUPS_OF_CHILDREN = {"kids", "children", "boys", "girls", "toddlers", "babies"}
+PEER_PLACE = re.compile(
+    r"^(at|in|on|from|during) (the )?(school|daycare|day care|preschool|pre ?k|pre school|"
+    r"kindergarten|park|playground|camp|church|class|recess|bus)\b"
+)
 HEDGES = {"almost", "nearly"}
 HARM_VERBS = set(CLASSES["HARM"]) | {"threaten", "touch"}
 COMPANION = {"with", "w"}  # a child named after "with" is with the writer, not the doer
@@ -229,6 +237,8 @@ class SafetyDetector:
         around = doc[span.start : span.end + 2]
         if victim_is_child and any(t.lower_ in PEERS for t in around):
             return "child_is_the_doer"  # "hits other kids", "hits her baby brother"
+        if self._among_peers(span, doc):
+            return "child_is_the_doer"
         if self._possessive_end(span, doc):
             return "not_a_person"  # "throws her plate"
         if any(t.lemma_ == "kick" for t in span) and doc[span.end : span.end + 1].text == "out":
@@ -311,6 +321,20 @@ class SafetyDetector:
                 return kind
             i -= 1
         return None
+
+    def _among_peers(self, span: Span, doc: Doc) -> bool:
+        """Harm to a group of children where children play together, with no adult as the
+        doer in the same clause (GROUPS_OF_CHILDREN)."""
+        if span[-1].lower_ not in GROUPS_OF_CHILDREN:
+            return False
+        if not PEER_PLACE.match(doc[span.end : span.end + 4].text):
+            return False
+        i = span.start - 1
+        while i >= 0 and doc[i].text not in CLAUSE_BREAKS | SENTENCE_BREAKS:
+            if self._person_kind(doc[i]) == "adult":
+                return False
+            i -= 1
+        return True
 
     @staticmethod
     def _possessive_end(span: Span, doc: Doc) -> bool:

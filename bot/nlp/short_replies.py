@@ -1,0 +1,54 @@
+"""A short yes or no to the bot's offer, read from its words.
+
+Why: the classifier learns from whole sentences, and a two-word reply sits between
+labels ("ok yea" read as "no" at 0.51; "nah thats it for now, ill tell her. thx!" read
+as nothing). A reply made only of yes-words is a yes; one that opens with a no and asks
+or requests nothing else is a no. Anything else is left to the classifier.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Every word of a yes: at least one of YES_CORE, the rest what people put around it.
+# ("ok" alone, or "ok thank you", may close a conversation: the classifier decides.)
+YES_CORE = frozenset(
+    {"ya", "yah", "yea", "yeah", "yeh", "ye", "yep", "yup", "yes", "yess", "yesss", "yse",
+     "yas", "sure", "absolutely", "definitely", "please", "pls", "plz", "si", "sí"}
+)  # fmt: skip
+YES_AROUND = frozenset(
+    {"ok", "okay", "okk", "k", "kk", "alright", "sounds", "good", "great", "perfect", "that",
+     "would", "be", "nice", "cool", "fine", "lets", "let's", "do", "it", "go", "ahead", "of",
+     "course", "oh", "um", "well", "then", "and", "so", "thing", "i", "guess"}
+)  # fmt: skip
+MAX_YES_WORDS = 6
+_NO_START = re.compile(
+    r"^\W*(no+|nah+|nope|naw|nop|not now|not right now|not really|maybe later|"
+    r"i'?m good|im ok|i'?m ok|all good)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-záéíóúñ']+", re.IGNORECASE)
+
+
+def short_reply(
+    text: str, label: str, confidence: float, context_labels: frozenset[str]
+) -> str | None:
+    """ "affirm", "deny" or None (the classifier's reading stands).
+
+    ``label`` and ``confidence`` are the classifier's reading; a no followed by a request
+    of its own ("no, how much does it cost") keeps it, unless that reading is one of
+    ``context_labels`` (thanks, goodbye: what surrounds a no) or unsure.
+    """
+    words = [w.lower() for w in _WORD.findall(text)]
+    if (
+        words
+        and len(words) <= MAX_YES_WORDS
+        and "?" not in text
+        and any(w in YES_CORE for w in words)
+        and all(w in YES_CORE or w in YES_AROUND for w in words)
+    ):
+        return "affirm"
+    unsure = label in context_labels or confidence < 0.5
+    if _NO_START.match(text) and "?" not in text and unsure:
+        return "deny"
+    return None

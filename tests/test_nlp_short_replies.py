@@ -1,0 +1,32 @@
+"""A short yes or no to an offer is read from its words (bot/nlp/short_replies.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.short_replies import short_reply
+
+AROUND = frozenset({"thank", "goodbye", "deny", "affirm", "inform", "greet"})
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "confidence", "reply"),
+    [
+        ("ok yea", "deny", 0.51, "affirm"),  # the classifier's reading that made a dead end
+        ("ya sure", "affirm", 0.9, "affirm"),
+        ("yse", "faq/cost", 0.3, "affirm"),
+        ("yes please!", "faq/cost", 0.3, "affirm"),
+        ("sure thing", "greet", 0.3, "affirm"),
+        ("nah thats it for now, ill tell her. thx!", "inform", 0.4, "deny"),
+        ("no thanks", "thank", 0.9, "deny"),
+        # left to the classifier: a request after the yes or no, a closing, a doubt
+        ("ok then set them up", "inform", 0.3, None),
+        ("no, how much does it cost", "faq/cost", 0.9, None),
+        ("yes but can i ask something first?", "faq/cost", 0.3, None),
+        ("ok thank you", "thank", 0.8, None),
+        ("ok", "affirm", 0.8, None),
+        ("not sure", "inform", 0.3, None),
+    ],
+)
+def test_a_short_reply(text, label, confidence, reply):
+    assert short_reply(text, label, confidence, AROUND) == reply
