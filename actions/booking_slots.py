@@ -196,6 +196,10 @@ class ValidateSlotChoiceForm(FormValidationAction):
             return {"slot_pick": "error", "booking_stage": "error"}
         fresh = _offer(choices)
         if not fresh or [o["id"] for o in fresh] == [o["id"] for o in offered]:
+            if "utter_no_other_times" in replies_in_loop(tracker):
+                # Asked twice for times there are none of: as "none of these work" (other
+                # days, or a person who finds a time), never the same list again.
+                return {"slot_pick": "none"}
             dispatcher.utter_message(response="utter_no_other_times")
             return {"slot_pick": None}
         dispatcher.utter_message(

@@ -47,6 +47,10 @@ def _unless_skipped(answer: str | None) -> str | None:
     return None if answer == SKIPPED else answer
 
 
+# Reasons that say what the call is about, so the topic is not asked.
+KNOWN_TOPICS = frozenset({"no_times_fit", "age_outside_range", "booking_error"})
+
+
 def handoff_reason(tracker: Tracker) -> str:
     """Why a person is needed, so staff can sort requests without reading the chat."""
     stage = tracker.get_slot("booking_stage")
@@ -79,8 +83,12 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> list[str]:
         """Right after a crisis reply only how and when to reach them: every question
         more is a delay, and the flag tells staff what it is about."""
-        if handoff_reason(tracker) == "after_crisis_reply":
+        reason = handoff_reason(tracker)
+        if reason == "after_crisis_reply":
             return [s for s in domain_slots if s in ("contact", "handoff_time")]
+        if reason in KNOWN_TOPICS:
+            # "No time fits, someone will find one": what it is about is known already.
+            return [s for s in domain_slots if s != "handoff_about"]
         return domain_slots
 
     def _passing(self, slot: str, tracker: Tracker, read: Any) -> dict[str, Any]:

@@ -362,3 +362,23 @@ async def test_fresh_times_listed_for_a_none_are_not_checked_against_that_none()
         "none of those, anything saturdays?", d, tracker(slots, events=offered), {}
     )
     assert got == {"slot_pick": None} and d.messages == []
+
+
+async def test_asking_twice_for_times_there_are_none_of_is_none_of_these(monkeypatch):
+    import actions.booking_slots as booking_slots
+
+    async def nothing_else(tracker, wanted=None):
+        return [], False
+
+    monkeypatch.setattr(booking_slots, "_times_for", nothing_else)
+    offered = {"offered_slots": [{"id": 1, "label": "Ana Ruiz, LCSW — Mon Dec 7, 9:00 AM"}]}
+    form = ValidateSlotChoiceForm()
+    d = CollectingDispatcher()
+    first = await form.validate_slot_pick("saturday", d, tracker(offered, "saturday"), {})
+    assert first == {"slot_pick": None} and responses(d) == ["utter_no_other_times"]
+    said = [{"event": "bot", "metadata": {"utter_action": "utter_no_other_times"}}]
+    d = CollectingDispatcher()
+    again = await form.validate_slot_pick(
+        "saturday", d, tracker(offered, "saturday", events=said), {}
+    )
+    assert again == {"slot_pick": "none"} and d.messages == []  # then other days, or a person

@@ -43,6 +43,13 @@ async def test_right_after_a_crisis_reply_only_how_and_when():
     ]
 
 
+async def test_when_no_time_fits_what_it_is_about_is_not_asked():
+    tracker = _tracker()
+    tracker.slots["booking_stage"] = "no_times_fit"
+    got = await ValidateHandoffForm().required_slots(SLOTS, CollectingDispatcher(), tracker, {})
+    assert got == ["caregiver_name", "contact", "handoff_time"]
+
+
 def test_what_it_is_about_can_be_skipped():
     form = ValidateHandoffForm()
     about = form.validate_handoff_about

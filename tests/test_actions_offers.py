@@ -47,8 +47,8 @@ def test_every_answer_that_offers_something_says_what():
 
 
 async def test_yes_to_a_topic_gives_that_answer():
-    said, _ = await _run("affirm", ["utter_faq/session_length"])
-    assert said == ["utter_faq/frequency"]
+    said, _ = await _run("affirm", ["utter_faq/program_length"])
+    assert said == ["utter_faq/phases"]
 
 
 async def test_yes_to_a_first_visit_starts_the_booking():

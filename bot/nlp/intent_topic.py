@@ -59,6 +59,7 @@ from bot.nlp.ngram_classifier import (
     ngram_features,
     save_pipeline,
 )
+from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.response_selection import response_selector_output
 from bot.nlp.segments import is_question, segment
 from bot.nlp.sentence_featurizer import NAME as FEATURIZER
@@ -254,10 +255,11 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         return Reading(probabilities, (label, confidence, start, start + len(part)))
 
     def _short_reply(self, message: Message, reading: Reading) -> Reading:
-        """A plain yes or no by its words (bot.nlp.short_replies), else ``reading``."""
+        """A plain yes or no by its words (bot.nlp.short_replies), or a plain answer to
+        the question on screen (bot.nlp.on_screen), else ``reading``."""
         best = int(reading.probabilities.argmax())
         label = str(self.labels[best])
-        said = short_reply(
+        said = answer_on_screen(message.get(TEXT), message.get("metadata")) or short_reply(
             message.get(TEXT), label, float(reading.probabilities[best]), NOT_A_REQUEST
         )
         if said is None or said == label or said not in set(self.labels):

@@ -1,0 +1,36 @@
+"""A message that plainly answers the question on screen is read as that answer.
+
+Why: "The reference number is WG-YJAR5G" read as a question about referrals, and "this
+number" (to "can the clinic reach you at the number you're texting from?") as a
+question about how to contact the clinic, so the forms answered them and asked again,
+in a loop. The question on screen reaches NLU in the message's metadata
+(bot.rasa_context).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.booking.reference import reference_in
+from bot.safety.asked import asked_in
+
+# "this number", "same one", "use this phone", "the one im texting from": yes, this one.
+_THIS_NUMBER = re.compile(
+    r"^\W*(?:(?:yes|yeah|yea|ok|sure)[\s,]+)?(?:(?:use|text|call|try|reach me at)\s+)?"
+    r"(?:this|that|same|my|the)\s+(?:same\s+)?(?:number|one|phone|cell|#)"
+    r"(?:\s+(?:is fine|works|is good|is best|please|pls|i'?m texting (?:from|on)|"
+    r"im texting (?:from|on)|i'?m using))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def answer_on_screen(text: str, metadata: Any) -> str | None:
+    """The intent of a plain answer to the question on screen ("inform" for a reference
+    code, "affirm" for "this number" at the contact question), else None."""
+    asked = asked_in(metadata)
+    if asked.slot == "booking_reference" and reference_in(text) is not None:
+        return "inform"
+    if asked.slot == "contact" and _THIS_NUMBER.match(text):
+        return "affirm"
+    return None

@@ -1,0 +1,32 @@
+"""A plain answer to the question on screen is read as that answer (bot/nlp/on_screen.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.on_screen import answer_on_screen
+from bot.safety.asked import ASKED_KEY
+
+
+def asked(form: str, slot: str) -> dict:
+    return {ASKED_KEY: {"form": form, "slot": slot}}
+
+
+def test_a_reference_at_the_reference_question_is_its_answer():
+    code = asked("manage_booking_form", "booking_reference")
+    assert answer_on_screen("The reference number is WG-YJAR5G", code) == "inform"
+    assert answer_on_screen("what is a referral", code) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["this number", "same one", "use this number please", "yes this number is fine",
+             "the one im texting from", "this #"],
+)  # fmt: skip
+def test_this_number_at_the_contact_question_is_yes(text):
+    assert answer_on_screen(text, asked("booking_form", "contact")) == "affirm"
+
+
+def test_the_same_words_elsewhere_are_left_to_the_classifier():
+    assert answer_on_screen("The reference number is WG-YJAR5G", {}) is None
+    assert answer_on_screen("this number", {}) is None
+    assert answer_on_screen("what is your phone number", asked("booking_form", "contact")) is None
