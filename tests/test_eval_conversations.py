@@ -32,10 +32,10 @@ MIN_PASS_RATE = 0.95  # issue #22: a blind conversation set passes at 95% or mor
 # The dev sets written by helpers (read and debugged against) are not at 95% yet: each
 # fails below its floor, its last measured rate less a little, so a regression shows.
 FLOORS = {
-    "dev_blind_2026-12-05": 0.75,
-    "dev_dh1_2026-12-06": 0.85,
-    "dev_bc45_2026-12-06": 0.85,
-    "dev_bc67_2026-12-06": 0.78,
+    "dev_blind_2026-12-05": 0.88,
+    "dev_dh1_2026-12-06": 0.88,
+    "dev_bc45_2026-12-06": 0.92,
+    "dev_bc67_2026-12-06": 0.90,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once
