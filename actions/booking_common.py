@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -85,30 +84,3 @@ def _sms_contact_phone(conversation_id: str) -> str | None:
 
 def last_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
-
-
-YES_WORDS = re.compile(
-    r"^\W*(y|ya|yah|yas|yea|yeah|yeh|yep|yup|yes+|yess|sure|ok|okay|k|please|do it|go ahead|"
-    r"correct|right|si|sí|confirm(ed)?)\b",
-    re.I,
-)
-NO_WORDS = re.compile(
-    r"^\W*(n|no+|nah|nope|not now|don'?t|do not|keep( it)?|never ?mind|wait|leave it)\b", re.I
-)
-
-
-def yes_or_no(intent: str | None, text: str) -> str | None:
-    """ "yes", "no" or None for an answer to a yes-or-no question, typed or tapped.
-
-    The intent decides first; the words catch what the classifier reads as something else
-    ("yes cancel it" reads as asking to cancel).
-    """
-    if intent == "affirm" or text.strip() == "/affirm":
-        return "yes"
-    if intent == "deny" or text.strip() == "/deny":
-        return "no"
-    if NO_WORDS.match(text):
-        return "no"
-    if YES_WORDS.match(text):
-        return "yes"
-    return None

@@ -17,8 +17,8 @@ from actions.booking_facts import CarriesFacts
 from actions.faq import describe_age
 from actions.replies_said import after_violence_reply, replies_in_loop
 from bot.booking.contact import parse_contact
-from bot.booking.known_facts import clean_relationship, name_said
 from bot.booking.preferences import parse_preference
+from bot.booking.said_who import clean_relationship, name_said
 from bot.clinic import get_profile
 from bot.nlp.ages import age_in_months
 

@@ -21,7 +21,8 @@ from actions.booking_form import (
 )
 from actions.replies_said import replies_said, violence_reply_given
 from bot.booking.handoffs import create_handoff, expected_contact_text
-from bot.booking.known_facts import contact_said, name_said, topic_said
+from bot.booking.known_facts import contact_said, topic_said
+from bot.booking.said_who import name_said
 from bot.safety.flags import latest_open_flag
 
 MAX_TIME_CHARS = 200

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking_common import in_thread, last_intent, report_error, yes_or_no
+from actions.booking_common import in_thread, last_intent, report_error
 from actions.booking_form import check_contact, missed
 from actions.replies_said import replies_since
 from bot.booking.bookings import cancel_booking, find_booking
@@ -18,6 +18,7 @@ from bot.booking.errors import BookingError
 from bot.booking.preferences import ANY_TIME, parse_preference
 from bot.booking.reference import normalize_reference, reference_in
 from bot.clinic import get_profile
+from bot.nlp.short_replies import yes_or_no
 
 INVALID_REFERENCE = "utter_invalid_reference"
 MAX_MISSES = 2  # answers that don't fit before the way out is offered instead

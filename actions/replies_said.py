@@ -31,12 +31,10 @@ def replies_said(tracker: Tracker) -> list[str]:
 
 
 def replies_since(tracker: Tracker, action: str) -> list[str]:
-    """The responses the bot gave since ``action`` last ran (all of them if it never ran)."""
-    events = list(tracker.events)
-    starts = [
-        i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == action
-    ]
-    return _names(events[starts[-1] + 1 :] if starts else events)
+    """The responses the bot gave since ``action`` last ran in this session."""
+    return replies_after(
+        tracker, lambda event: event.get("event") == "action" and event.get("name") == action
+    )
 
 
 def replies_after(tracker: Tracker, starts: Callable[[dict], bool]) -> list[str]:
@@ -51,13 +49,15 @@ def replies_after(tracker: Tracker, starts: Callable[[dict], bool]) -> list[str]
 
 
 def replies_in_loop(tracker: Tracker) -> list[str]:
-    """The responses the bot gave since the active form started (all if none is active)."""
+    """The responses the bot gave since the active form started (the whole session if none
+    is active)."""
     loop = (tracker.active_loop or {}).get("name")
-    events = list(tracker.events)
-    starts = [
-        i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == loop
-    ]
-    return _names(events[starts[-1] + 1 :] if loop and starts else events)
+    return replies_after(
+        tracker,
+        lambda event: (
+            bool(loop) and event.get("event") == "active_loop" and event.get("name") == loop
+        ),
+    )
 
 
 def last_of(tracker: Tracker, names: Iterable[str]) -> str | None:

@@ -8,13 +8,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_common import yes_or_no
 from actions.booking_form import ValidateBookingForm
 from actions.manage_booking import (
     ActionAskConfirmManage,
     ActionStartManageBooking,
     ValidateManageBookingForm,
 )
+from bot.nlp.short_replies import yes_or_no
 
 DOMAIN = {
     "forms": {

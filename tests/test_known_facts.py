@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.booking.corrections import is_correction
 from bot.booking.known_facts import (
     age_said,
     corrected_age,
-    is_correction,
-    name_said,
-    relationship_said,
     times_said,
 )
+from bot.booking.said_who import name_said, relationship_said
 from bot.nlp.ages import age_in_months
 
 

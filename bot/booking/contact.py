@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.booking.corrections import CONTACT_CUE
+
 DEFAULT_REGION = "US"
 
 # Candidate addresses in free text; email-validator then decides which are real.
@@ -60,18 +62,10 @@ def normalize_email(text: str) -> str | None:
     return checked.normalized.lower()
 
 
-# "312 772 0149. ay sorry i meant 312 772 0194": what follows a correction wins.
-_CORRECTED = re.compile(
-    r"\b(i meant|meant to (say|type)|sorry|actually|correction|oops|typo|make that|"
-    r"no,? it'?s|wrong number)\b",
-    re.I,
-)
-
-
 def parse_contact(text: str, region: str = DEFAULT_REGION) -> Contact | None:
     """The first valid phone number and email address in free text, or None if neither;
     after a correction ("sorry, I meant ..."), the ones given after it."""
-    cues = list(_CORRECTED.finditer(text))
+    cues = list(CONTACT_CUE.finditer(text))
     if cues:
         corrected = _first_contact(text[cues[-1].end() :], region)
         if corrected:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.booking.contact import parse_contact
+from bot.booking.corrections import STRONG_CUE, WEAK_CUE
 from bot.booking.preferences import parse_preference
 
 _NUMBER = (
@@ -56,166 +57,6 @@ _AGES = [
     ),
 ]
 
-_NAME_CUES = re.compile(
-    r"\b(?:my name is|my name's|my names|my name|name is|name's|call me|i go by|name\s*:)\s*"
-    r"([^\W\d_][\w'\-]*)",
-    re.I,
-)
-# "im travis 312 555 0199", "hi im jess, mom of 2": a lower-case name right after "I'm",
-# then a number, a comma or the end (so "im tired of it" is no name).
-_LOWER_INTRO = re.compile(
-    r"(?:^|[.!?,]\s*|\b(?:hi|hello|hey)\s+|\s)(?i:i'?m|i am|im|this is)\s+([a-z][a-z'\-]+)"
-    r"(?=\s*(?:[,.!]|$|\(?\d|here\b|and my\b))"
-)
-# "I'm her mom, Ana." / "grandma here, Ruth": a relationship, then a capitalised name.
-_SIGNED = re.compile(
-    r"\b(?i:mom|mother|mum|dad|father|grandma|grandmother|grandpa|grandfather|aunt|uncle|"
-    r"guardian|parent|here)\s*,\s*([A-Z][a-z'\-]+)\b(?=\s*(?:[.!,]|$))"
-)
-# "Hi, I'm Ana." / "This is Ruth Okafor": only a capitalised word, and not a word
-# that starts a sentence about something else ("I'm Worried", "This is Hard").
-_INTRO_CUES = re.compile(
-    r"(?:^|[.!?]\s+|,\s*|\(\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
-    r"([A-Z][a-z'\-]+)\b"
-)
-# "Keisha here, ...", "- Keisha" or "thanks, Keisha" at the end: a signed message.
-_SIGN_OFF = re.compile(
-    r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
-    r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty)[,!.]?)\s*([A-Z][a-z'\-]+)[.!]?\s*$)"
-)
-# "It's Keisha.", "Keisha, mom of two", "Ms. Johnson here"
-_OTHER_INTROS = re.compile(
-    r"(?:\b(?i:it'?s|its)\s+([A-Z][a-z'\-]+)\b(?=\s*(?:[,.!]|$|here\b|from\b))"
-    r"|^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+),\s+(?i:(?:a\s+)?(?:mom|dad|mother|father|"
-    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step))"
-    r"|\b((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z'\-]+))"
-)
-_NOT_NAMES = {
-    "a", "also", "calling", "concerned", "desperate", "exhausted", "fine", "glad", "going",
-    "hard", "having", "here", "interested", "just", "looking", "lost", "mom", "not", "okay",
-    "really", "reaching", "scared", "single", "so", "sorry", "still", "struggling", "sure",
-    "the", "tired", "trying", "very", "wondering", "worried", "writing", "dad", "his", "her",
-    "raising", "new", "ok", "about", "hoping", "confused", "currently", "unsure", "kind",
-    "at", "on", "in", "back", "after", "before", "anytime", "any", "when", "whenever",
-    "tomorrow", "today", "tonight", "asap", "later", "please", "maybe", "if", "between",
-    "around", "by", "only", "from", "first", "mornings", "evenings", "afternoons", "is",
-    "im", "i", "me", "we", "you", "it", "this", "that", "grandma", "grandpa", "nana",
-    "auntie", "aunt", "uncle", "papa", "mama", "mommy", "daddy", "again", "everyone",
-    "guys", "team", "all", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
-    "august", "september", "october", "november", "december", "true", "late", "early",
-    "over", "done", "complicated", "christmas", "summer", "winter", "spring", "fall",
-}  # fmt: skip
-
-RELATIONSHIPS = [
-    (re.compile(r"\b(grand ?(ma|mother|mom|mum|pa|father|dad|parent)|granny|nana|abuel)"),
-     "grandparent"),
-    (re.compile(r"\bfoster"), "foster parent"),
-    (re.compile(r"\bstep ?(mom|mother|mum)"), "stepmother"),
-    (re.compile(r"\bstep ?(dad|father)"), "stepfather"),
-    (re.compile(r"\b(mom|mother|mum|mama|mamá|mami|mommy|madre)\b"), "mother"),
-    (re.compile(r"\b(dad|father|papa|papá|papi|daddy|padre)\b"), "father"),
-    (re.compile(r"\b(aunt|auntie|tia)\b"), "aunt"),
-    (re.compile(r"\b(uncle|tio)\b"), "uncle"),
-    (re.compile(r"\b(guardian|kinship|adoptive|adopted)"), "guardian"),
-    (re.compile(r"\b(sister|brother|sibling)\b"), "sibling"),
-    (re.compile(r"\b(parents|moms|mums|dads)\b"), "parent"),  # "we're two moms"
-]  # fmt: skip
-# How a caregiver says who they are in passing: "I'm his mom", "grandma here",
-# "looking after my grandson", "my foster daughter".
-_RELATION_SAID = [
-    re.compile(r"\b(?:i'?m|i am|im|as)\s+(?:his|her|their|the|a|an)\s+((?:\w+\s)?\w+)", re.I),
-    re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
-    re.compile(r"\b(single\s+(?:mom|mum|mother|dad|father))\b", re.I),
-    re.compile(
-        r"\b((?:step\s?)?(?:mom|mum|mother|dad|father|mama|papa)|grand\w+|aunt|auntie|uncle)"
-        r"\s+(?:of|to)\s+(?:a|an|my|his|her|two|three|twins?|\d)",
-        re.I,
-    ),
-    re.compile(
-        r"\bmy\s+(?:(?:two|three|four|2|3|4|little|baby|twin)\s+)?"
-        r"(grand(?:son|daughter|child|kid|baby)s?|grandchildren|foster\s+\w+|"
-        r"step\s?(?:son|daughter|kid|child)s?|nieces?|nephews?)\b",
-        re.I,
-    ),
-    # "my sister's boy", "my daughter's son", "my boyfriend's daughter"
-    re.compile(
-        r"\bmy\s+((?:sister|brother|daughter|son|partner|boyfriend|girlfriend|husband|wife|"
-        r"fianc\w*)['’]?s\s+(?:son|daughter|kids?|child|children|boy|girl|baby|twins))\b",
-        re.I,
-    ),
-    re.compile(r"\b((?:we|i)\s+adopted|our\s+adopted|adoptive)\b", re.I),
-    # "im Jess, Eli's mom": the child's name, then who the writer is to them
-    re.compile(
-        r"\b[A-Z][a-z]+['’]s\s+((?:foster\s+|step\s?)?(?:mom|mum|mommy|mother|dad|daddy|father|"
-        r"mama|papa|grandma|grandpa|grandmother|grandfather|nana|aunt|auntie|uncle|"
-        r"guardian|big sister|big brother|older sister|older brother))\b"
-    ),
-    # "I'm mom", "we're her parents", "her dad and I"
-    re.compile(r"\b(?:i'?m|i am|im)\s+(mom|mum|mama|dad|papa|grandma|grandpa|nana)\b", re.I),
-    re.compile(
-        r"\b(?:we'?re|we are)\s+(?:his|her|their|the|two|2)\s+"
-        r"((?:foster\s+|grand)?parents|guardians|moms|mums|dads)\b",
-        re.I,
-    ),
-    re.compile(r"\b(?:his|her|their)\s+(?:father|mother|dad|mom)\s+and\s+(i)\b", re.I),
-    # "my son", "our daughter", "my 2 kids", "my 3 yr old": the one who writes is a
-    # parent (last: the patterns above are more precise; "my daughter's son" is a
-    # grandchild).
-    re.compile(
-        r"\b(?:my|our)\s+(\d{1,2}|one|two|three|four|five)\s*-?\s*(?:yo|y/o|yr|year|month|mo|m/o)"
-        r"s?(?:\s*-?\s*old)?\b",
-        re.I,
-    ),
-    re.compile(
-        r"\b(?:my|our)\s+(?:(?:two|three|four|2|3|4|little|lil|baby|twin|oldest|youngest|"
-        r"middle|\d{1,2}\s*(?:yo|y/o|year old|yr old|month old|mo))\s+)?"
-        r"(sons?|daughters?|kids?|child|children|boys?|girls?|baby|twins|toddler|"
-        r"little one|lo|babies|newborn|infant)\b"
-        r"(?!['’]s\s+(?:sons?|daughters?|kids?|child|boy|girl|baby))",
-        re.I,
-    ),
-]
-# What "my stepson", "my niece", "my son" say about the one who writes.
-_RELATIVE_OF = [
-    (re.compile(r"grand(son|daughter|child|kid|baby)"), "grandparent"),
-    (re.compile(r"^(daughter|son)['’]?s\s"), "grandparent"),
-    (re.compile(r"^(sister|brother)['’]?s\s"), "aunt or uncle"),
-    (re.compile(r"^(partner|boyfriend|girlfriend|husband|wife|fianc\w*)['’]?s\s"),
-     "stepparent"),
-    (re.compile(r"step\s?(son|daughter|kid|child)"), "stepparent"),
-    (re.compile(r"\b(niece|nephew)s?\b"), "aunt or uncle"),
-    (re.compile(r"adopt"), "adoptive parent"),
-    (re.compile(r"^(sons?|daughters?|kids?|child|children|boys?|girls?|baby|twins|toddler|"
-                r"little one|lo|babies|newborn|infant|\d{1,2}|one|two|three|four|five|i)$"),
-     "parent"),
-    (re.compile(r"^grandparents$"), "grandparent"),
-    (re.compile(r"^foster\s+parents$"), "foster parent"),
-    (re.compile(r"^(parents|guardians)$"), "parent"),
-]  # fmt: skip
-
-# A correction of something said before. Strong cues count in any answer; the weak ones
-# ("sorry", "actually") only in a short message, as a story told in answer to "what has
-# been going on?" often has them without correcting anything.
-_STRONG_CUE = re.compile(
-    r"\b(i meant|i mean|meant to (say|type|write|put)|typo|typed (it |that )?wrong|"
-    r"correction|not \d{1,2}\b)",
-    re.I,
-)
-_WEAK_CUE = re.compile(r"\b(sorry|oops|actually|wrong|my bad|wait)\b", re.I)
-SHORT_MESSAGE = 80
-
-
-def clean_relationship(text: str) -> str | None:
-    """A short relationship word ('mom' -> 'mother'); other short answers are kept as typed."""
-    lowered = text.lower().strip(" .!")
-    for pattern, name in RELATIONSHIPS:
-        if pattern.search(lowered):
-            return name
-    if 2 <= len(lowered) <= 40 and re.fullmatch(r"[^\W\d_][^\W\d_ '\-]*", lowered):
-        return lowered
-    return None
-
 
 def age_said(text: str) -> str | None:
     """The child's age as said in a sentence ("he's 3", "my 18 month old"), else None."""
@@ -223,56 +64,6 @@ def age_said(text: str) -> str | None:
         match = pattern.search(text)
         if match:
             return match.group(1).strip()
-    return None
-
-
-# "need appt for my son. Tasha. im his mom": a name as a sentence of its own, inside a
-# longer message (read only when nothing else names the writer).
-_NAME_ALONE = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z'\-]+)[.!]\s")
-_NOT_ALONE = {
-    "yes", "no", "ok", "okay", "thanks", "hi", "hello", "hey", "sorry", "please", "help",
-    "bye", "sure", "anyway", "again", "also", "great", "perfect", "cool", "fine", "well",
-    "yeah", "yep", "nope", "nah", "right", "good", "urgent", "update", "question", "thx",
-    "morning", "evening", "afternoon", "hola", "gracias", "wait", "oops", "ugh", "lol",
-}  # fmt: skip
-
-
-def name_said(text: str) -> str | None:
-    """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
-    return _name_cued(text) or _name_alone(text)
-
-
-def _name_alone(text: str) -> str | None:
-    for match in _NAME_ALONE.finditer(text):
-        word = match.group(1)
-        if word.lower() not in _NOT_ALONE and word.lower() not in _NOT_NAMES:
-            return word
-    return None
-
-
-def _name_cued(text: str) -> str | None:
-    cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF, _OTHER_INTROS)
-    found = [m for pattern in cues for m in pattern.finditer(text)]
-    for match in sorted(found, key=lambda m: m.start(m.lastindex or 1)):
-        word = match.group(m.lastindex or 1) if (m := match) else ""
-        if not word or (_LOWER_INTRO is match.re and re.search(r"(ing|ed|ly)$", word)):
-            continue  # "im struggling, ..." / "im exhausted."
-        if word.lower() not in _NOT_NAMES and len(word) <= 30:
-            return word[:1].upper() + word[1:]
-    return None
-
-
-def relationship_said(text: str) -> str | None:
-    """How the caregiver is related to the child, when they said it in passing."""
-    for pattern in _RELATION_SAID:
-        for match in pattern.finditer(text):
-            words = match.group(1).lower()
-            for relative, name in _RELATIVE_OF:
-                if relative.search(words):
-                    return name
-            for known, name in RELATIONSHIPS:
-                if known.search(words):
-                    return name
     return None
 
 
@@ -353,13 +144,6 @@ def asks_for_person(text: str) -> bool:
     return bool(_PERSON_WORDS.search(text))
 
 
-def is_correction(text: str) -> bool:
-    """Whether a message reads as correcting something said before."""
-    if _STRONG_CUE.search(text):
-        return True
-    return len(text) <= SHORT_MESSAGE and bool(_WEAK_CUE.search(text))
-
-
 _PHONE_LIKE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")
 
 
@@ -367,7 +151,7 @@ def corrected_age(text: str) -> str | None:
     """The new age in a correction: "sorry i meant hes 2 not 3" -> "2"."""
     text = _PHONE_LIKE.sub(" ", text)  # "i meant 312 772 0194" corrects a number, not an age
     kept = re.sub(r"\bnot\s+(?:\d{1,2}|[a-z]+)\b(\s*(years?|months?))?", " ", text, flags=re.I)
-    cue = _STRONG_CUE.search(kept) or _WEAK_CUE.search(kept)
+    cue = STRONG_CUE.search(kept) or WEAK_CUE.search(kept)
     after = kept[cue.end() :] if cue else kept
     for part in (after, kept):
         said = age_said(part)

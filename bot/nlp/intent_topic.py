@@ -201,7 +201,7 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
             raise RuntimeError("the intent classifier has not been trained")
         for message in messages:
             if message.get(TEXT):
-                self._annotate(message, self._short_reply(message, self.read(message)))
+                self._annotate(message, self._plain_answer(message, self.read(message)))
         return messages
 
     def read(self, message: Message) -> Reading:
@@ -254,7 +254,7 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         start = text.find(part)
         return Reading(probabilities, (label, confidence, start, start + len(part)))
 
-    def _short_reply(self, message: Message, reading: Reading) -> Reading:
+    def _plain_answer(self, message: Message, reading: Reading) -> Reading:
         """A plain yes or no by its words (bot.nlp.short_replies), or a plain answer to
         the question on screen (bot.nlp.on_screen), else ``reading``."""
         best = int(reading.probabilities.argmax())

@@ -27,6 +27,17 @@ _NO_START = re.compile(
     r"i'?m good|im ok|i'?m ok|all good)\b",
     re.IGNORECASE,
 )
+# The opening word of an answer to the bot's own yes-or-no question ("cancel it?"):
+# "yes cancel it" is a yes even though the classifier reads it as asking to cancel.
+_YES_OPENING = re.compile(
+    r"^\W*(y|ya|yah|yas|yea|yeah|yeh|yep|yup|yes+|yess|sure|ok|okay|k|please|do it|go ahead|"
+    r"correct|right|si|sí|confirm(ed)?)\b",
+    re.IGNORECASE,
+)
+_NO_OPENING = re.compile(
+    r"^\W*(n|no+|nah|nope|not now|don'?t|do not|keep( it)?|never ?mind|wait|leave it)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[a-záéíóúñ']+", re.IGNORECASE)
 
 
@@ -51,4 +62,21 @@ def short_reply(
     unsure = label in context_labels or confidence < 0.5
     if _NO_START.match(text) and "?" not in text and unsure:
         return "deny"
+    return None
+
+
+def yes_or_no(intent: str | None, text: str) -> str | None:
+    """ "yes", "no" or None for an answer to the bot's yes-or-no question, typed or tapped.
+
+    The intent decides first; the opening words catch what the classifier reads as
+    something else ("yes cancel it" reads as asking to cancel).
+    """
+    if intent == "affirm" or text.strip() == "/affirm":
+        return "yes"
+    if intent == "deny" or text.strip() == "/deny":
+        return "no"
+    if _NO_OPENING.match(text):
+        return "no"
+    if _YES_OPENING.match(text):
+        return "yes"
     return None

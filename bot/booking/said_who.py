@@ -1,0 +1,209 @@
+"""Who is writing, said in passing: the caregiver's first name and how they are related
+to the child ("Hi, I'm Ana.", "grandma here", "my foster daughter").
+
+Why apart from the other facts: names and relationships are read by the booking and
+the person-request flows alike, and their word lists are long.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NAME_CUES = re.compile(
+    r"\b(?:my name is|my name's|my names|my name|name is|name's|call me|i go by|name\s*:)\s*"
+    r"([^\W\d_][\w'\-]*)",
+    re.I,
+)
+# "im travis 312 555 0199", "hi im jess, mom of 2": a lower-case name right after "I'm",
+# then a number, a comma or the end (so "im tired of it" is no name).
+_LOWER_INTRO = re.compile(
+    r"(?:^|[.!?,]\s*|\b(?:hi|hello|hey)\s+|\s)(?i:i'?m|i am|im|this is)\s+([a-z][a-z'\-]+)"
+    r"(?=\s*(?:[,.!]|$|\(?\d|here\b|and my\b))"
+)
+# "I'm her mom, Ana." / "grandma here, Ruth": a relationship, then a capitalised name.
+_SIGNED = re.compile(
+    r"\b(?i:mom|mother|mum|dad|father|grandma|grandmother|grandpa|grandfather|aunt|uncle|"
+    r"guardian|parent|here)\s*,\s*([A-Z][a-z'\-]+)\b(?=\s*(?:[.!,]|$))"
+)
+# "Hi, I'm Ana." / "This is Ruth Okafor": only a capitalised word, and not a word
+# that starts a sentence about something else ("I'm Worried", "This is Hard").
+_INTRO_CUES = re.compile(
+    r"(?:^|[.!?]\s+|,\s*|\(\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
+    r"([A-Z][a-z'\-]+)\b"
+)
+# "Keisha here, ...", "- Keisha" or "thanks, Keisha" at the end: a signed message.
+_SIGN_OFF = re.compile(
+    r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
+    r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty)[,!.]?)\s*([A-Z][a-z'\-]+)[.!]?\s*$)"
+)
+# "It's Keisha.", "Keisha, mom of two", "Ms. Johnson here"
+_OTHER_INTROS = re.compile(
+    r"(?:\b(?i:it'?s|its)\s+([A-Z][a-z'\-]+)\b(?=\s*(?:[,.!]|$|here\b|from\b))"
+    r"|^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+),\s+(?i:(?:a\s+)?(?:mom|dad|mother|father|"
+    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step))"
+    r"|\b((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z'\-]+))"
+)
+_NOT_NAMES = {
+    "a", "also", "calling", "concerned", "desperate", "exhausted", "fine", "glad", "going",
+    "hard", "having", "here", "interested", "just", "looking", "lost", "mom", "not", "okay",
+    "really", "reaching", "scared", "single", "so", "sorry", "still", "struggling", "sure",
+    "the", "tired", "trying", "very", "wondering", "worried", "writing", "dad", "his", "her",
+    "raising", "new", "ok", "about", "hoping", "confused", "currently", "unsure", "kind",
+    "at", "on", "in", "back", "after", "before", "anytime", "any", "when", "whenever",
+    "tomorrow", "today", "tonight", "asap", "later", "please", "maybe", "if", "between",
+    "around", "by", "only", "from", "first", "mornings", "evenings", "afternoons", "is",
+    "im", "i", "me", "we", "you", "it", "this", "that", "grandma", "grandpa", "nana",
+    "auntie", "aunt", "uncle", "papa", "mama", "mommy", "daddy", "again", "everyone",
+    "guys", "team", "all", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "true", "late", "early",
+    "over", "done", "complicated", "christmas", "summer", "winter", "spring", "fall",
+}  # fmt: skip
+
+RELATIONSHIPS = [
+    (re.compile(r"\b(grand ?(ma|mother|mom|mum|pa|father|dad|parent)|granny|nana|abuel)"),
+     "grandparent"),
+    (re.compile(r"\bfoster"), "foster parent"),
+    (re.compile(r"\bstep ?(mom|mother|mum)"), "stepmother"),
+    (re.compile(r"\bstep ?(dad|father)"), "stepfather"),
+    (re.compile(r"\b(mom|mother|mum|mama|mamá|mami|mommy|madre)\b"), "mother"),
+    (re.compile(r"\b(dad|father|papa|papá|papi|daddy|padre)\b"), "father"),
+    (re.compile(r"\b(aunt|auntie|tia)\b"), "aunt"),
+    (re.compile(r"\b(uncle|tio)\b"), "uncle"),
+    (re.compile(r"\b(guardian|kinship|adoptive|adopted)"), "guardian"),
+    (re.compile(r"\b(sister|brother|sibling)\b"), "sibling"),
+    (re.compile(r"\b(parents|moms|mums|dads)\b"), "parent"),  # "we're two moms"
+]  # fmt: skip
+# How a caregiver says who they are in passing: "I'm his mom", "grandma here",
+# "looking after my grandson", "my foster daughter".
+_RELATION_SAID = [
+    re.compile(r"\b(?:i'?m|i am|im|as)\s+(?:his|her|their|the|a|an)\s+((?:\w+\s)?\w+)", re.I),
+    re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
+    re.compile(r"\b(single\s+(?:mom|mum|mother|dad|father))\b", re.I),
+    re.compile(
+        r"\b((?:step\s?)?(?:mom|mum|mother|dad|father|mama|papa)|grand\w+|aunt|auntie|uncle)"
+        r"\s+(?:of|to)\s+(?:a|an|my|his|her|two|three|twins?|\d)",
+        re.I,
+    ),
+    re.compile(
+        r"\bmy\s+(?:(?:two|three|four|2|3|4|little|baby|twin)\s+)?"
+        r"(grand(?:son|daughter|child|kid|baby)s?|grandchildren|foster\s+\w+|"
+        r"step\s?(?:son|daughter|kid|child)s?|nieces?|nephews?)\b",
+        re.I,
+    ),
+    # "my sister's boy", "my daughter's son", "my boyfriend's daughter"
+    re.compile(
+        r"\bmy\s+((?:sister|brother|daughter|son|partner|boyfriend|girlfriend|husband|wife|"
+        r"fianc\w*)['’]?s\s+(?:son|daughter|kids?|child|children|boy|girl|baby|twins))\b",
+        re.I,
+    ),
+    re.compile(r"\b((?:we|i)\s+adopted|our\s+adopted|adoptive)\b", re.I),
+    # "im Jess, Eli's mom": the child's name, then who the writer is to them
+    re.compile(
+        r"\b[A-Z][a-z]+['’]s\s+((?:foster\s+|step\s?)?(?:mom|mum|mommy|mother|dad|daddy|father|"
+        r"mama|papa|grandma|grandpa|grandmother|grandfather|nana|aunt|auntie|uncle|"
+        r"guardian|big sister|big brother|older sister|older brother))\b"
+    ),
+    # "I'm mom", "we're her parents", "her dad and I"
+    re.compile(r"\b(?:i'?m|i am|im)\s+(mom|mum|mama|dad|papa|grandma|grandpa|nana)\b", re.I),
+    re.compile(
+        r"\b(?:we'?re|we are)\s+(?:his|her|their|the|two|2)\s+"
+        r"((?:foster\s+|grand)?parents|guardians|moms|mums|dads)\b",
+        re.I,
+    ),
+    re.compile(r"\b(?:his|her|their)\s+(?:father|mother|dad|mom)\s+and\s+(i)\b", re.I),
+    # "my son", "our daughter", "my 2 kids", "my 3 yr old": the one who writes is a
+    # parent (last: the patterns above are more precise; "my daughter's son" is a
+    # grandchild).
+    re.compile(
+        r"\b(?:my|our)\s+(\d{1,2}|one|two|three|four|five)\s*-?\s*(?:yo|y/o|yr|year|month|mo|m/o)"
+        r"s?(?:\s*-?\s*old)?\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:my|our)\s+(?:(?:two|three|four|2|3|4|little|lil|baby|twin|oldest|youngest|"
+        r"middle|\d{1,2}\s*(?:yo|y/o|year old|yr old|month old|mo))\s+)?"
+        r"(sons?|daughters?|kids?|child|children|boys?|girls?|baby|twins|toddler|"
+        r"little one|lo|babies|newborn|infant)\b"
+        r"(?!['’]s\s+(?:sons?|daughters?|kids?|child|boy|girl|baby))",
+        re.I,
+    ),
+]
+# What "my stepson", "my niece", "my son" say about the one who writes.
+_RELATIVE_OF = [
+    (re.compile(r"grand(son|daughter|child|kid|baby)"), "grandparent"),
+    (re.compile(r"^(daughter|son)['’]?s\s"), "grandparent"),
+    (re.compile(r"^(sister|brother)['’]?s\s"), "aunt or uncle"),
+    (re.compile(r"^(partner|boyfriend|girlfriend|husband|wife|fianc\w*)['’]?s\s"),
+     "stepparent"),
+    (re.compile(r"step\s?(son|daughter|kid|child)"), "stepparent"),
+    (re.compile(r"\b(niece|nephew)s?\b"), "aunt or uncle"),
+    (re.compile(r"adopt"), "adoptive parent"),
+    (re.compile(r"^(sons?|daughters?|kids?|child|children|boys?|girls?|baby|twins|toddler|"
+                r"little one|lo|babies|newborn|infant|\d{1,2}|one|two|three|four|five|i)$"),
+     "parent"),
+    (re.compile(r"^grandparents$"), "grandparent"),
+    (re.compile(r"^foster\s+parents$"), "foster parent"),
+    (re.compile(r"^(parents|guardians)$"), "parent"),
+]  # fmt: skip
+
+
+def clean_relationship(text: str) -> str | None:
+    """A short relationship word ('mom' -> 'mother'); other short answers are kept as typed."""
+    lowered = text.lower().strip(" .!")
+    for pattern, name in RELATIONSHIPS:
+        if pattern.search(lowered):
+            return name
+    if 2 <= len(lowered) <= 40 and re.fullmatch(r"[^\W\d_][^\W\d_ '\-]*", lowered):
+        return lowered
+    return None
+
+
+# "need appt for my son. Tasha. im his mom": a name as a sentence of its own, inside a
+# longer message (read only when nothing else names the writer).
+_NAME_ALONE = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z'\-]+)[.!]\s")
+_NOT_ALONE = {
+    "yes", "no", "ok", "okay", "thanks", "hi", "hello", "hey", "sorry", "please", "help",
+    "bye", "sure", "anyway", "again", "also", "great", "perfect", "cool", "fine", "well",
+    "yeah", "yep", "nope", "nah", "right", "good", "urgent", "update", "question", "thx",
+    "morning", "evening", "afternoon", "hola", "gracias", "wait", "oops", "ugh", "lol",
+}  # fmt: skip
+
+
+def name_said(text: str) -> str | None:
+    """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
+    return _name_cued(text) or _name_alone(text)
+
+
+def _name_alone(text: str) -> str | None:
+    for match in _NAME_ALONE.finditer(text):
+        word = match.group(1)
+        if word.lower() not in _NOT_ALONE and word.lower() not in _NOT_NAMES:
+            return word
+    return None
+
+
+def _name_cued(text: str) -> str | None:
+    cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF, _OTHER_INTROS)
+    found = [m for pattern in cues for m in pattern.finditer(text)]
+    for match in sorted(found, key=lambda m: m.start(m.lastindex or 1)):
+        word = match.group(m.lastindex or 1) if (m := match) else ""
+        if not word or (_LOWER_INTRO is match.re and re.search(r"(ing|ed|ly)$", word)):
+            continue  # "im struggling, ..." / "im exhausted."
+        if word.lower() not in _NOT_NAMES and len(word) <= 30:
+            return word[:1].upper() + word[1:]
+    return None
+
+
+def relationship_said(text: str) -> str | None:
+    """How the caregiver is related to the child, when they said it in passing."""
+    for pattern in _RELATION_SAID:
+        for match in pattern.finditer(text):
+            words = match.group(1).lower()
+            for relative, name in _RELATIVE_OF:
+                if relative.search(words):
+                    return name
+            for known, name in RELATIONSHIPS:
+                if known.search(words):
+                    return name
+    return None
