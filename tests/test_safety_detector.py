@@ -219,3 +219,82 @@ def test_where_the_goodbye_letters_are_is_self_harm(detector):
 )
 def test_a_child_hitting_other_children_where_children_play_is_behaviour(detector, text, category):
     assert detector.detect(text).category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # The caregiver's own overdose, taken or at hand, said casually: self-harm first.
+        ("ok so i took like 25 of my sleeping pills an hour ago lol", "self_harm"),
+        ("downed a bottle of tylenol pm with wine, kids asleep", "self_harm"),
+        ("i went and bought enough to not wake up, its in my purse", "self_harm"),
+        ("I have my pills lined up on the counter and I am thinking to take all of them.",
+         "self_harm"),
+        # Someone choking the caregiver is violence, not a child choking on food.
+        ("my boyfriend is chokeing me every time he drinks", "domestic_violence"),
+        # The partner who passed out is part of the violence.
+        ("he comes home drunk and i hide in the closet with the kids until he passes out",
+         "domestic_violence"),
+        ("my husband collapsed and isn't responding", "medical_emergency"),
+        # A caregiver who is not safe with the child right now.
+        ("I am not safe to be alone with my son tonight", "harm_to_child"),
+        # Marks on the caregiver's own body are violence at home, not harm to a child.
+        ("the bruises on my arms are fading but he says next time is worse", "domestic_violence"),
+        ("he's punching holes in the door and told me i'm next", "domestic_violence"),
+        ("gf hits my lil 1 when im at work", "harm_to_child"),
+    ],
+)  # fmt: skip
+def test_who_it_happens_to_decides_the_category(detector, text, category):
+    result = detector.detect(text)
+    assert result.category == category
+    assert "domestic_violence" not in result.also or category != "harm_to_child"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i took 2 tylenol for my headache",
+        "I take my meds every morning with breakfast",
+        "my 3 year old keeps choking the cat when he hugs it",
+        "she scratched her brother's face till it bled, is that normal at 4?",
+        "my own kid biting me until it bleeds, he's 20 months",
+        "the baby didn't stop breathing, the monitor glitched again",
+        "fever this morning but no trouble breathing and eating fine",
+        "he drank 3 bottles back to back at daycare pickup",
+        "my mom took her own life eighteen years ago and I still think about it",
+        "I overdosed back in 2019, I'm 5 years clean now",
+        "I wanted to die of embarrassment when he bit a kid at the library",
+    ],
+)
+def test_not_a_present_danger(detector, text):
+    assert detector.detect(text).category is None
+
+
+def test_pills_already_taken_name_the_medical_line_too(detector):
+    result = detector.detect("i took 30 of my xanax like an hour ago")
+    assert result.category == "self_harm"
+    assert result.also == ["medical_emergency"]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the kids next door have been alone in that house for 2 days", "harm_to_child"),
+        ("the twins downstairs are by themselves since friday, nobody comes", "harm_to_child"),
+        ("some days i think it would be easier if i just never woke up", "self_harm"),
+    ],
+)
+def test_neglect_and_quiet_wishes_to_be_gone(detector, text, category):
+    assert detector.detect(text).category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im alone with the kids all day every day and i'm so tired",
+        "it'd be better if i woke up before them",
+        "he gets so mad he kicks the walls in his room",
+    ],
+)
+def test_everyday_words_near_those(detector, text):
+    assert detector.detect(text).category is None

@@ -25,6 +25,21 @@ from bot.safety.softeners import softeners
          "what_if"),
         ("my sister is going to kill me for showing up late again lol", ["kill me"],
          "laughter"),
+        ("what happens if my toddler swallows a button battery?", ["swallows a button"],
+         "what_if"),
+        ("if I told the therapist I'd had thoughts of hurting myself, would she have to "
+         "report it?", ["hurting myself"], "what_if"),
+        ("the baby didn't stop breathing, the alarm was a false one", ["stop breathing"],
+         "not_happened"),
+        ("fever of 101, no trouble breathing, she's drinking", ["trouble breathing"],
+         "not_happened"),
+        ("my partner ate the last pouch of baby food, gonna strangle him",
+         ["going to strangle him"], "figure_of_speech"),
+        ("my mom is going to kill me, I forgot her birthday card", ["kill me"],
+         "figure_of_speech"),
+        ("he used up all the diapers and didn't tell me. I could have killed him",
+         ["killed him"], "figure_of_speech"),
+        ("we don't feel unsafe there anymore since he moved out", [], "over"),
     ],
 )  # fmt: skip
 def test_softening_words_beside_the_danger(text, evidence, kind):
@@ -44,6 +59,11 @@ def test_softening_words_beside_the_danger(text, evidence, kind):
          ["took all my pills"]),
         # laughter without a word said in jest is not a joke about the danger
         ("haha ok. he shoved her down the stairs and she is not moving", ["shoved her down"]),
+        # a threat is not a figure of speech: said, feared, tonight, or beside violence
+        ("he is going to kill me", ["kill me"]),
+        ("he said he is going to kill me if I take the kids", ["kill me"]),
+        ("she's going to kill me when she gets home tonight", ["kill me"]),
+        ("i'm going to kill him, he keeps hitting my daughter", ["kill him", "hitting my"]),
     ],
 )  # fmt: skip
 def test_present_danger_is_not_softened(text, evidence):

@@ -58,14 +58,19 @@ PAST = re.compile(
     r"|\b(convicted|arrested|charged|sentenced)\b"
     r"|(?<!not )\b(are|am|is|feel|we're|i'm) (all )?safe( now)?\b|\bsince (that|the) night\b"
     r"|\bhave not seen (him|her|them) since\b"
+    r"|\b\w+teen (years?|months?) ago\b|\b(back )?in (19|20)\d\d\b"
 )
 RECENT = re.compile(
     r"\b(right now|tonight|today|this (morning|afternoon|evening|week|weekend)|yesterday|"
     r"last night|still|again|keeps?|every (day|night)|everyday|always|currently|lately|"
     r"all the time|at the moment|anymore|just now|just (found|saw|noticed|caught|walked in))\b"
 )
-# Idioms that share a rule's words: "driving me up the wall", "won't let me out of her sight".
-IDIOMS = re.compile(r"\b(up (the|a) wall|out of (her|his|their|my|our) sight)\b")
+# Idioms that share a rule's words: "driving me up the wall", "won't let me out of her sight",
+# "I wanted to die of embarrassment".
+IDIOMS = re.compile(
+    r"\b(up (the|a) wall|out of (her|his|their|my|our) sight|die (of|from) (embarrassment|"
+    r"laughing|laughter|shame|boredom|cuteness)|death of me)\b"
+)
 JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅")
 PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
          "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
@@ -78,6 +83,10 @@ PEER_PLACE = re.compile(
     r"kindergarten|park|playground|camp|church|class|recess|bus)\b"
 )
 HEDGES = {"almost", "nearly"}
+NOT_IN_TROUBLE = {"stop", "stopped", "trouble", "problem", "problems", "difficulty", "hard",
+                  "struggling"}  # fmt: skip
+CHOKE_FORMS = {"choking", "chokeing", "chocking"}
+CHOKED_OBJECTS = {"me", "us", "him", "her", "them", "it", "my", "the", "mommy", "mom"}
 HARM_VERBS = set(CLASSES["HARM"]) | {"threaten", "touch"}
 COMPANION = {"with", "w"}  # a child named after "with" is with the writer, not the doer
 # Which reply comes first when several dangers show; the others are named after it
@@ -91,6 +100,19 @@ OBJECT_FOLLOWERS = {"hard", "again", "so", "really", "too", "with", "when", "in"
                     "till", "or", "a", "the"}  # fmt: skip
 CHILD_VICTIM = re.compile(r"\bi am (1[0-7]|[5-9])\b|\bi am a (kid|child|minor)\b")
 FIGURATIVE_FOLLOWERS = {"if", "when", "for"}
+
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+                "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}  # fmt: skip
+
+
+def _count(token) -> int | None:
+    """The number a token says ("30", "thirty"), or None."""
+    word = token.lower_
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
 
 
 class _Vocabulary:
@@ -166,6 +188,9 @@ class SafetyDetector:
                 continue
             optional = part.endswith("?") and len(part) > 1
             part = part.rstrip("?") if optional else part
+            if part == "#NUM":
+                tokens.append({"LIKE_NUM": True})
+                continue
             words: list[str] = []
             for alt in part.split("|"):
                 words.extend(CLASSES[alt[1:]] if alt.startswith("@") else [alt])
@@ -190,25 +215,32 @@ class SafetyDetector:
         doc = self._read(text)
         result = SafetyResult(lemmas=lemma_string(doc))
         found: set[str] = set()
-        weapon_only: set[str] = set()  # categories found so far by weapon rules only
+        # Categories found so far only by matches that belong to another danger beside
+        # them (a weapon; an adult who passed out): Rule.secondary, Rule.adult_yields.
+        secondary: set[str] = set()
         for match_id, start, end in self.matcher(doc):
             rule = self.rules[self.nlp.vocab.strings[match_id]]
             span = doc[start:end]
             why = self._reason_to_set_aside(rule, span, doc)
             if why is None:
-                if rule.category not in found and rule.weapon_only:
-                    weapon_only.add(rule.category)
-                elif not rule.weapon_only:
-                    weapon_only.discard(rule.category)
+                yields = rule.secondary or (
+                    rule.adult_yields and self._doer_resolved(span, doc) == "adult"
+                )
+                if rule.category not in found and yields:
+                    secondary.add(rule.category)
+                elif not yields:
+                    secondary.discard(rule.category)
                 found.add(rule.category)
+                if rule.implies:
+                    found.add(rule.implies)
                 if span.text not in result.evidence:
                     result.evidence.append(span.text)
             else:
                 result.set_aside.append((rule.category, span.text, why))
                 if why == "past" and rule.category not in result.past:
                     result.past.append(rule.category)
-        if found - weapon_only:
-            found -= weapon_only  # a weapon beside another danger belongs to that one
+        if found - secondary:
+            found -= secondary  # a weapon beside another danger belongs to that one
         if found:
             # With several categories the most urgent wins (a child not breathing first).
             result.category = next(c for c in URGENCY if c in found)
@@ -225,14 +257,22 @@ class SafetyDetector:
         near = doc[max(span.start - RECENT_BEFORE, 0) : span.end + RECENT_AFTER].text
         if PAST.search(sentence.text) and not (RECENT.search(near) or self._present(span)):
             return "past"
-        if JOKING.search(sentence.text):
+        if JOKING.search(sentence.text) and not rule.self_only:
             return "figure_of_speech"
+        if rule.min_count and not any(
+            (_count(t) or 0) >= rule.min_count for t in span if t.like_num
+        ):
+            return "too_few"
         if IDIOMS.search(doc[span.start : span.end + 4].text):
             return "figure_of_speech"
         if rule.category == "harm_to_child" and self._figurative_kill(span, doc):
             return "figure_of_speech"
         if rule.category == "medical_emergency" and self._hedged(span, doc):
             return "hedged"
+        if rule.category == "medical_emergency" and self._not_in_trouble(span, doc):
+            return "negated"  # "didn't stop breathing", "no trouble breathing"
+        if rule.category == "medical_emergency" and self._choking_someone(span, doc):
+            return "an_act_of_violence"  # "he is choking me": the violence rules answer it
         victim_is_child = any(t.lower_ in CLASSES["CHILD_OBJ"] for t in span)
         around = doc[span.start : span.end + 2]
         if victim_is_child and any(t.lower_ in PEERS for t in around):
@@ -245,9 +285,12 @@ class SafetyDetector:
             return "figure_of_speech"  # "they might kick him out"
         if any(t.lemma_ == "push" for t in span) and doc[span.end : span.end + 1].text == "away":
             return "figure_of_speech"  # "he keeps pushing me away": shutting someone out
-        # Object "me": the caregiver can't be the doer, so look past "i"
-        # ("says i hate you and kicks me").
-        doer = self._doer(span, doc, skip_self=not victim_is_child)
+        # Object "me": the caregiver can't be the doer, so look past "i" ("says i hate you
+        # and kicks me"); but who took the pills or won't wake up may be the caregiver.
+        who_matters = rule.self_only or rule.not_self
+        doer = self._doer(
+            span, doc, skip_self=not victim_is_child and not who_matters, subject_only=who_matters
+        )
         if victim_is_child and rule.category == "harm_to_child" and doer == "pronoun":
             doer = "adult"  # "he hits them": the doer of harm to the children is not one of them
         elif doer == "pronoun":
@@ -256,6 +299,10 @@ class SafetyDetector:
             return "child_is_the_doer"
         if rule.agent == "person" and doer is None:
             return "no_person"
+        if rule.not_mine and any(
+            t.lower_ == "my" and not self._person_kind(doc[t.i + 1]) for t in span[:-1]
+        ):
+            return "the_caregiver"
         if rule.self_only and doer not in ("self", None):
             return "not_the_caregiver"
         if rule.not_self and doer == "self":
@@ -312,11 +359,15 @@ class SafetyDetector:
         following = doc[span.end : span.end + 2]
         return any(t.lower_ in FIGURATIVE_FOLLOWERS for t in following)
 
-    def _doer(self, span: Span, doc: Doc, skip_self: bool = False) -> str | None:
+    def _doer(
+        self, span: Span, doc: Doc, skip_self: bool = False, subject_only: bool = False
+    ) -> str | None:
         """Who does the act: 'self', 'child', 'adult', 'pronoun', or None when nobody is named."""
         i = span.start - 1
         while i >= 0 and doc[i].text not in SENTENCE_BREAKS:
             kind = self._person_kind(doc[i])
+            if kind == "self" and doc[i].lower_ == "me" and subject_only:
+                kind = None  # "my kid biting me until it bleeds": "me" is not the doer
             if kind and not (skip_self and kind == "self"):
                 return kind
             i -= 1
@@ -349,6 +400,38 @@ class SafetyDetector:
             or nxt in CLASSES["CHILD_OBJ"]
             or nxt in CLASSES["ADULT"]
         )
+
+    def _doer_resolved(self, span: Span, doc: Doc) -> str | None:
+        """Who does the act, a pronoun resolved to the person it stands for."""
+        doer = self._doer(span, doc)
+        if doer == "pronoun":
+            return self._resolve_pronoun(span.start, doc, self._sentence(span, doc))
+        return doer
+
+    @staticmethod
+    def _not_in_trouble(span: Span, doc: Doc) -> bool:
+        """'didn't stop breathing', 'no trouble breathing': a negation before the word that
+        makes breathing a danger (these rules are not negatable: 'not breathing' is one)."""
+        if not any(t.lemma_ in ("breathe", "breathing") for t in span):
+            return False  # "the bleeding won't stop" is the danger itself
+        words = [t.lower_ for t in doc[max(span.start - 2, 0) : span.end]]
+        for i, word in enumerate(words[:-1]):
+            after = words[i + 1 : i + 3]  # "not stop", "no trouble", "didn't have trouble"
+            if word in NEGATIONS and (
+                after[0] in NOT_IN_TROUBLE
+                or (after[0] in ("have", "had", "has") and after[1:] and after[1] in NOT_IN_TROUBLE)
+            ):
+                return True
+        return False
+
+    @staticmethod
+    def _choking_someone(span: Span, doc: Doc) -> bool:
+        """'choking me', 'choking it around the neck': someone choking someone (or the
+        dog), not a child choking on something."""
+        if span[-1].lower_ not in CHOKE_FORMS:
+            return False
+        nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+        return nxt in CHOKED_OBJECTS
 
     @staticmethod
     def _hedged(span: Span, doc: Doc) -> bool:

@@ -6,7 +6,8 @@ Notation, one pattern per string, tokens separated by spaces:
 - ``x?``      that token is optional;
 - ``*N``      up to N tokens of anything within one clause;
 - ``**N``     up to N tokens of anything within one sentence;
-- ``@CLASS``  a word class below (``@CHILD``, ``@ADULT``, ``@HARM``, ...).
+- ``@CLASS``  a word class below (``@CHILD``, ``@ADULT``, ``@HARM``, ...);
+- ``#NUM``    one number, in digits or words ("20", "twenty").
 
 Each rule carries checks the detector applies after matching (see ``Rule``).
 """
@@ -26,12 +27,13 @@ CLASSES: dict[str, list[str]] = {
               "sitter", "teacher", "someone", "somebody", "roommate", "fiance", "spouse",
               "cousin", "caregiver", "stranger", "people", "men", "coach", "mil", "fil",
               "stepmother", "inlaw", "landlord", "aide", "nanny", "staff", "woman", "lady",
-              "adults"],
+              "adults", "bf", "gf"],
     "PRONOUN": ["he", "she", "they"],
     "HARM": ["hit", "beat", "punch", "slap", "kick", "choke", "strangle", "shove", "push",
              "hurt", "burn", "throw", "smack", "whip", "drag", "grab", "attack", "stab",
              "abuse", "rape", "molest", "shake", "slam", "bruise", "smother", "suffocate",
-             "drown", "harm", "kill", "beating", "hitting", "whoop", "whooping", "scald", "pinch"],
+             "drown", "harm", "kill", "beating", "hitting", "whoop", "whooping", "scald", "pinch",
+             "chokeing", "chocking"],
     "URGE": ["want", "going", "gon", "about", "could", "might", "may", "urge", "like",
              "tempted", "close", "will", "would", "afraid", "scared", "worried", "terrified",
              "fear", "frightened", "think", "thought", "feel", "snap", "lose"],
@@ -46,9 +48,12 @@ CLASSES: dict[str, list[str]] = {
                  "medicine", "medication", "meds", "chemical", "chemicals", "cleaner", "poison",
                  "vitamin", "vitamins", "tylenol", "advil", "motrin", "magnet", "magnets",
                  "antifreeze", "lye", "drain", "gasoline", "lighter", "cigarette", "edible",
-                 "gummies", "tablets", "bottle", "benadryl", "oxy", "fentanyl", "drugs",
+                 "gummies", "tablets", "benadryl", "oxy", "fentanyl", "drugs",
                  "oil", "windex", "soap", "alcohol", "vodka", "coin", "button", "perfume",
-                 "mouthwash", "polish", "paint", "ibuprofen", "iron"],
+                 "mouthwash", "polish", "paint", "ibuprofen", "iron", "nyquil", "syrup",
+                 "melatonin", "xanax", "adderall", "percs", "percocet", "sertraline", "zoloft",
+                 "prozac", "lithium", "insulin", "edibles", "methadone", "suboxone",
+                 "sleeping", "painkillers", "opioids", "klonopin", "valium", "ambien"],
 }  # fmt: skip
 
 
@@ -62,9 +67,19 @@ class Rule:
                      "person" additionally demands that someone is named.
     self_only:       the doer must be the caregiver ("i"), e.g. swallowing pills.
     not_self:        the doer must not be the caregiver (e.g. a child swallowed pills).
-    weapon_only:     names a weapon in the home: a danger at home on its own, but beside
-                     another danger (a sister with a gun who says she will kill herself)
-                     it belongs to that one and names no second category.
+    secondary:       a danger on its own, but beside another danger it belongs to that one
+                     and names no second category: a weapon in the home (a sister with a
+                     gun who says she will kill herself), "i am not safe".
+    not_mine:        set aside when "my" owns the body part ("marks on my neck" is the
+                     caregiver's, answered by the violence rules).
+    implies:         a second danger the match shows too (pills already taken: the
+                     medical line follows the self-harm reply).
+    min_count:       a number in the match must be at least this ("took 30 of my xanax",
+                     not "took 2 tylenol").
+    self_only rules are never set aside as a joke: an overdose is often told casually
+    ("took like 20 of my pills lol").
+    adult_yields:    ``secondary`` when the one it happens to is an adult: the drunk
+                     partner who "passed out" is part of the violence, not an emergency.
     """
 
     category: str
@@ -73,7 +88,11 @@ class Rule:
     agent: str = "any"  # "any" | "not_child" | "person"
     self_only: bool = False
     not_self: bool = False
-    weapon_only: bool = False
+    secondary: bool = False
+    min_count: int = 0
+    implies: str = ""
+    not_mine: bool = False
+    adult_yields: bool = False
 
 
 RULES: list[Rule] = [
@@ -105,7 +124,7 @@ RULES: list[Rule] = [
     # Exact words: as lemmas "been" would be any "be" and "burning" any "burn" ("i am burnt out").
     Rule("self_harm", "=start|started|starting|been =cutting|burning"),
     Rule("self_harm", "cut|cutting|burn|burning|scratch|scratching my arm|arms|wrist|wrists|thigh|thighs|skin", self_only=True),
-    Rule("self_harm", "until|till *2 bleed|bleeding"),
+    Rule("self_harm", "until|till *2 bleed|bleeding", self_only=True),
     Rule("self_harm", "drive|driving|crash|crashing|car *7 purpose|tree|wall|bridge"),
     Rule("self_harm", "goodbye|goodbyes *2 letter|letters|note|notes"),
     Rule("self_harm", "say|said|saying my goodbyes"),
@@ -117,6 +136,7 @@ RULES: list[Rule] = [
     Rule("self_harm", "gun|pills|knife|it|blade *3 on|at|to *1 myself|head|temple|wrist|wrists"),
     Rule("self_harm", "stop|end|sleep forever"),
     Rule("self_harm", "better|well off? *3 if i *3 gone|dead|here|around|end|ended|die|died", negatable=False),
+    Rule("self_harm", "better|easier|well off? *3 if i *2 not|never wake|woke", negatable=False),
     Rule("self_harm", "look|looking|search|searching|google|googling|read|reading up? ways|how to *2 die|kill|do|end"),
     Rule("self_harm", "rather be *1 dead"),
     Rule("self_harm", "done|finished with|of life|living"),
@@ -132,11 +152,21 @@ RULES: list[Rule] = [
     Rule("self_harm", "steer|steering|swerve|swerving|drive|driving *3 into|off *3 wall|tree|bridge|river|traffic|truck"),
     Rule("self_harm", "stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding|stash|stashed|save|saved|saving *4 pill|pills|meds|tablets|medication|medicine"),
     Rule("self_harm", "how many *6 pill|pills|meds|tablets *4 enough|take", self_only=True),
+    # An overdose taken or at hand, said casually: "took like 25 of my sleeping pills",
+    # "downed a handful of percs", "bought enough to not wake up".
+    Rule("self_harm", "take|took|swallow|swallowed|down|downed|pop|popped|ate|eat *2 #NUM *4 @INGESTED", self_only=True, min_count=6, implies="medical_emergency"),
+    Rule("self_harm", "take|took|swallow|swallowed|down|downed|pop|popped|ate|eat *2 bunch|handful|lot|lots|whole|entire|rest|fistful|box|double|bottle|bottles|pack|packet|sleeve|strip *4 @INGESTED", self_only=True, implies="medical_emergency"),
+    Rule("self_harm", "enough *4 not|never wake|die|end|kill", negatable=False),
+    Rule("self_harm", "pill|pills|meds|tablets **16 thinking|going|want|ready|plan|planning *2 take|swallow *1 all|every|whole", self_only=True),
     # --- harm to a child: a caregiver afraid they will hurt the child, or a child hurt now
     Rule("harm_to_child", "@URGE *4 @HARM *2 @CHILD_OBJ", agent="not_child"),
     Rule("harm_to_child", "almost|nearly *2 @HARM *2 @CHILD_OBJ", agent="not_child"),
     Rule("harm_to_child", "shake|shook|shaking|shaken *2 @CHILD_OBJ", agent="not_child"),
     Rule("harm_to_child", "@HARM *3 @CHILD_OBJ", agent="not_child"),
+    Rule("harm_to_child", "@HARM *2 little one|1|ones", agent="not_child"),  # "lil 1"
+    # Young children left alone for days: "they are alone in the apartment 3 days now".
+    Rule("harm_to_child", "children|kids|they|baby|babies|toddler|toddlers|twins *5 alone|themselves *6 days|overnight|nights"),
+    Rule("harm_to_child", "children|kids|they|baby|babies|toddler|toddlers|twins *5 alone|themselves *6 since *1 sunday|monday|tuesday|wednesday|thursday|friday|saturday|yesterday|last"),
     Rule("harm_to_child", "molest|molested|molesting|rape|raped|raping"),
     Rule("harm_to_child", "=abused|=neglected|=mistreated"),
     Rule("harm_to_child", "sexually abuse|abused|abusing|touch|touching|touched|assault|assaulted"),
@@ -149,11 +179,12 @@ RULES: list[Rule] = [
     Rule("harm_to_child", "what my? hands *4 do *1 to"),
     Rule("harm_to_child", "afraid|scared|terrified *4 alone with *2 @CHILD_OBJ"),
     Rule("harm_to_child", "not trust myself *4 @CHILD_OBJ|around|with|alone", negatable=False),
+    Rule("harm_to_child", "not safe *3 alone|around|with *3 @CHILD_OBJ", negatable=False),
     Rule("harm_to_child", "touch|touching|touched|touches *3 @CHILD_OBJ", agent="not_child"),
     Rule("harm_to_child", "touch|touching|touched|touches me", agent="person"),
     Rule("harm_to_child", "say|says|said|told|tells *2 not to tell", negatable=False),
     Rule("harm_to_child", "come|comes|came|coming into my? room *3 night"),
-    Rule("harm_to_child", "mark|marks|bruise|bruises|welts|burn|burns *2 on *2 @CHILD_OBJ|body|arm|arms|leg|legs|back|hand|hands|face|neck|head|bottom|butt|cheek|chest"),
+    Rule("harm_to_child", "mark|marks|bruise|bruises|welts|burn|burns *2 on *2 @CHILD_OBJ|body|arm|arms|leg|legs|back|hand|hands|face|neck|head|bottom|butt|cheek|chest", not_mine=True),
     Rule("harm_to_child", "sexual|porn|porno|pornography *5 @CHILD_OBJ"),
     Rule("harm_to_child", "@CHILD_OBJ *5 sexual|porn|porno|pornography"),
     Rule("harm_to_child", "do|does|did *2 bad|sexual|weird|nasty things *2 to"),
@@ -177,7 +208,11 @@ RULES: list[Rule] = [
     Rule("domestic_violence", "break|breaking|broke|smash|smashing|smashed *2 things|stuff|phone|door|window", agent="person"),
     Rule("domestic_violence", "threaten|threatens|threatened|threatening me|us"),
     Rule("domestic_violence", "bruise|bruises|marks|mark *3 he|him", negatable=False),
-    Rule("domestic_violence", "i am not safe", negatable=False),
+    # On the caregiver's own body ("the marks on my neck"): harm to a child is set aside.
+    Rule("domestic_violence", "mark|marks|bruise|bruises|welts *3 on|around|over my arm|arms|neck|throat|face|wrist|wrists|back|ribs|leg|legs|eye|chest"),
+    Rule("domestic_violence", "punch|punching|punched|kick|kicking|kicked hole|holes *2 wall|walls|door", agent="not_child"),
+    Rule("domestic_violence", "say|says|said|told *3 i|you *1 am|are|be next", negatable=False),
+    Rule("domestic_violence", "i am not safe", negatable=False, secondary=True),
     Rule("domestic_violence", "find|hunt me|us", agent="person"),
     Rule("domestic_violence", "track|tracks|tracking|tracked|check|checks|reads my phone|location|texts"),
     Rule("domestic_violence", "finish *1 it|me|job", agent="person"),
@@ -186,9 +221,10 @@ RULES: list[Rule] = [
     Rule("domestic_violence", "if he|she *1 find|finds|found out"),
     Rule("domestic_violence", "push|pushed|pushing|shove|shoved|throw|threw *3 down *1 stairs|floor|ground|wall"),
     Rule("domestic_violence", "hand|hands *2 around|on my neck|throat"),
-    Rule("domestic_violence", "has|have|had|got|with a gun|knife|weapon", weapon_only=True),
-    Rule("domestic_violence", "knife|gun", weapon_only=True),
+    Rule("domestic_violence", "has|have|had|got|with a gun|knife|weapon", secondary=True),
+    Rule("domestic_violence", "knife|gun", secondary=True),
     Rule("domestic_violence", "hiding|hide *5 from him|he|husband|boyfriend|bathroom|closet"),
+    Rule("domestic_violence", "hiding|hide|hid *6 until|from *1 he|him|she|her|husband|boyfriend|partner|ex|wife|girlfriend", agent="not_child"),
     Rule("domestic_violence", "not let me *2 leave|go|outside", negatable=False),
     Rule("domestic_violence", "not feel safe", negatable=False),
     Rule("domestic_violence", "put me in the ground"),
@@ -214,7 +250,7 @@ RULES: list[Rule] = [
     Rule("medical_emergency", "turning|turned|going|gone|is|are|look|looks|lips|baby|face *2 blue|purple|gray|grey"),
     Rule("medical_emergency", "gasp|gasping|grunting|wheezing *3 air|breath|breathe|breathing"),
     Rule("medical_emergency", "@CHILD_OBJ *3 drank|drink|swallowed|ate *2 windex|oil|cleaner|soap|lamp|bleach|alcohol|vodka"),
-    Rule("medical_emergency", "not moving|breathing|waking|responding|feeding", negatable=False),
+    Rule("medical_emergency", "not moving|breathing|responding|feeding", negatable=False),
     Rule("medical_emergency", "floppy|lifeless|grunting"),
     Rule("medical_emergency", "grab|grabbing|clutching *2 throat|neck"),
     Rule("medical_emergency", "can not make *1 sound|noise", negatable=False),
@@ -241,8 +277,8 @@ RULES: list[Rule] = [
     Rule("medical_emergency", "battery|batteries|magnet|magnets **12 drool|drooling|missing|swallow|swallowed|gone|throat"),
     Rule("medical_emergency", "=choking|=chokeing|=chocking"),
     Rule("medical_emergency", "unresponsive|unconscious|lifeless|limp"),
-    Rule("medical_emergency", "not|never wake|respond|responding|waking|moving", negatable=False, not_self=True),
-    Rule("medical_emergency", "pass|passed out|collapsed|collapse|fainted", not_self=True),
+    Rule("medical_emergency", "not|never wake|respond|responding|waking|moving", negatable=False, not_self=True, adult_yields=True),
+    Rule("medical_emergency", "pass|passed out|collapsed|collapse|fainted", not_self=True, adult_yields=True),
     Rule("medical_emergency", "swallow|swallowed|eat|ate|eaten|drink|drank|ingest|ingested|chew|chewed|into *4 @INGESTED", not_self=True),
     Rule("medical_emergency", "seizure|seizing|convulsing|convulsion|convulsions|seizures"),
     Rule("medical_emergency", "bleed|bleeding|blood *3 lot|alot|badly|everywhere|heavily|stop|much|gushing|pouring"),

@@ -4,11 +4,13 @@ the full protocol.
 Why: measured on the dev sets, most full-protocol false alarms name a danger only to
 say it did not happen ("the baby didn't touch any of it", "nobody's hurting him"), that
 it is over ("swallowed a magnet at 18 months... he's 4 now and totally fine"), that it
-is a question about the future ("what should I do if my baby ever stops breathing?"),
-or as a joke ("we almost murdered each other lmao"). The encoder does not tell these
-apart from danger (it gives them almost no chance of "none"), but these words do. A
-message with them still gets help: the gentle check (one line with 911 and 988, and
-"is anyone in danger right now?"), and "yes" is the full protocol.
+is a question about the future ("what should I do if my baby ever stops breathing?",
+"would the therapist have to report it?"), as a joke ("we almost murdered each other
+lmao") or as a figure of speech ("my wife is going to murder me, I forgot to book"). The
+encoder does not tell these apart from danger (it gives them almost no chance of
+"none"), but these words do. A message with them still gets help: the gentle check (one
+line with 911 and 988, and "is anyone in danger right now?"), and "yes" is the full
+protocol.
 
 Only the sentences that hold the danger's words count (a "lol" about potty training
 two sentences before an overdose changes nothing); recovery may also be said in the
@@ -24,17 +26,53 @@ from collections.abc import Sequence
 _NOT_HAPPENED = (
     r"\b(?:did ?n[o']?t|didnt|never|no one|nobody|nobodys|not going to|would never"
     r"|wouldn'?t ever)\b[^.!?]{0,25}\b(?:touch|swallow|eat|ate|drink|get|got|hit|hurt"
-    r"|hurting|harm|put (?:his|her) hands|lay a hand|laid a hand)"
+    r"|hurting|harm|put (?:his|her) hands|lay a hand|laid a hand|stop|stopped|fall|fell"
+    r"|land|landed|choke|choked|break|broke|bleed|lose (?:consciousness|it))"
+    r"|\b(?:not|isn'?t|wasn'?t|is not|was not) an emergency\b"
+    r"|\bno (?:trouble|problem|problems|difficulty|issues?) breathing\b"
+    r"|\bbreathing (?:fine|normally|normal|ok|okay)\b"
 )
 _OVER = (
     r"\b(?:totally|completely|perfectly|fully) (?:fine|ok|okay|recovered|healed)\b"
     r"|\b(?:fine|ok|okay|safe|healthy) now\b"
     r"|\bnow and (?:totally |completely )?(?:fine|ok|okay|healthy|safe)\b"
     r"|\brecovered\b|\bgot (?:help|treatment) and\b|\bdoing (?:much |way )?better now\b"
+    r"|\b(?:do not|don'?t|dont|no longer) feel unsafe\b"
 )
 _WHAT_IF = (
-    r"\bwhat (?:would|should|do) (?:i|we) do if\b|\bif (?:she|he|my \w+|the baby|they) ever\b"
-    r"|\bjust in case\b[^.?!]{0,30}\bever\b"
+    r"\bwhat (?:would|should|do) (?:i|we|you) do if\b|\bif (?:she|he|my \w+|the baby|they) ever\b"
+    r"|\bjust in case\b[^.?!]{0,30}\bever\b|\bwhat happens if\b|\bhypothetical(?:ly)?\b"
+    r"|\bhow (?:do|would|will|can) (?:i|we|you) (?:know|tell) if\b|\bwhat are the signs\b"
+    r"|\b(?:when|should) (?:should |do )?(?:i|we) (?:call|go to|take \w+ to)\b[^.?!]{0,40}\bif\b"
+    r"|\bin case of\b"
+    r"|\bif (?:she|he|i|my \w+|the baby) (?:were|was) to\b"
+    r"|\b(?:do|would|will) (?:you|you guys|the therapist|they|she|he|clinicians?) "
+    r"(?:have to |need to )?(?:report|call cps|call the police|tell cps)\b"
+    r"|\bmandat(?:ed|ory) report"
+    r"|\b(?:be|get|gets|got) reported\b|\btake (?:my|the|our) (?:kids|baby|children|son|daughter)"
+    r" away\b"
+)
+# "gonna strangle him", "my wife is going to murder me, I forgot...", "I could have killed
+# him": a figure of speech, unless the words around it say it is meant (someone said it,
+# fear, hiding, a weapon, an injury).
+_FIGURE = (
+    r"\b(?:gonna|going to|will|'ll|ll|would|might|is going to|are going to) (?:literally "
+    r"|actually )?(?:kill|murder|strangle|choke|skin) (?:him|her|them|each other)\b"
+    r"|\b(?:could have|could've|coulda) (?:killed|murdered|strangled|choked) \w+"
+    r"|\b(?:gonna|going to|will|'ll|ll|is going to|are going to) (?:literally |actually )?"
+    r"(?:kill|murder|strangle) (?:me|us)\b(?=.*\b(?:forgot|forget|late|if (?:she|he|they|i)"
+    r" (?:find|finds|see|sees|hear|hears)|when (?:she|he|they) (?:see|sees|find|finds)|lol|"
+    r"haha|ugh|again|spent|spilled|broke (?:the|her|his|my)|missed|can'?t come)\b)"
+    r"|\b(?:i'?m|im|i am) (?:so |literally )?dead\b|\bdying to\b|\b(?:is|are) killing me\b"
+    r"|\bto death\b|\bover my dead body\b"
+)
+_MEANT = re.compile(
+    r"\b(?:said|says|saying|told me|tells me|threaten\w*|swore|swears|promised|scared|afraid|"
+    r"terrified|frightened|hiding|hide|hid|police|911|gun|knife|weapon|bruis\w*|bleeding|"
+    r"hit|hits|hitting|beat|beats|beating|hurt|hurts|hurting|punch\w*|kick\w*|slap\w*|"
+    r"choked|chokes|touch\w*|not safe|help me|locked|tonight|"
+    r"on (?:his|her|their) way|coming (?:home|back|over))\b",
+    re.IGNORECASE,
 )
 _LAUGH = r"\b(?:lol|lmao|lmfao|haha+|hehe|jk|rofl)\b|😂|🤣|😅"
 _IN_JEST = re.compile(r"\b(?:kill|killed|murder|murdered|strangle|die|dying|dead|choke|smother)",
@@ -44,6 +82,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     "not_happened": re.compile(_NOT_HAPPENED, re.IGNORECASE),
     "what_if": re.compile(_WHAT_IF, re.IGNORECASE),
     "laughter": re.compile(_LAUGH, re.IGNORECASE),
+    "figure_of_speech": re.compile(_FIGURE, re.IGNORECASE),
 }
 OVER = re.compile(_OVER, re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -65,6 +104,8 @@ def softeners(text: str, evidence: Sequence[str] = ()) -> list[str]:
     found = [kind for kind, pattern in KINDS.items() if pattern.search(scope)]
     if "laughter" in found and not _IN_JEST.search(scope):
         found.remove("laughter")
+    if "figure_of_speech" in found and _MEANT.search(text):
+        found.remove("figure_of_speech")  # anywhere in the message: "he said he'd kill me"
     after = " ".join(sentences[j] for i in at for j in (i, i + 1) if j < len(sentences))
     if OVER.search(after):
         found.append("over")
