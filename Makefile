@@ -117,7 +117,7 @@ eval-safety: train ## The safety gate on tests/safety (every danger reached, 95%
 	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --gate tests/safety/safety_set.yml \
 		$(SAFETY_SETS)
 
-eval-conversations: train ## Whole conversations (tests/conversations, tests/blind/conversations_*) through the real servers; fails below 95%
+eval-conversations: train ## Whole conversations (tests/conversations, its retired/ sets, tests/blind/conversations_*) through the real servers; fails below 95% (floors for dev sets)
 	@mkdir -p var
 	@CPP_EVAL_CONVERSATIONS=all $(BIN)/pytest -q -s -rN tests/test_eval_conversations.py
 

@@ -68,6 +68,16 @@ def _starting(tracker: Tracker) -> bool:
     return tracker.get_slot("requested_slot") is None
 
 
+def _leaving(tracker: Tracker) -> bool:
+    return (tracker.latest_message.get("intent") or {}).get("name") in LEAVING
+
+
+def _restated(tracker: Tracker) -> bool:
+    """The booking request said again, with facts, once the questions have begun."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent == "book_appointment" and not _starting(tracker)
+
+
 def _corrections(tracker: Tracker) -> dict[str, str]:
     """Earlier answers the latest message corrects, as the text to check for each."""
     text = str(tracker.latest_message.get("text") or "")
@@ -114,6 +124,15 @@ class CarriesFacts:
     """Mixed into the booking form's validation (a rasa_sdk FormValidationAction)."""
 
     def _carry(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        requested = tracker.get_slot("requested_slot")
+        if tracker.get_slot(slot) is None and (
+            _restated(tracker) or (requested not in (None, slot) and not _leaving(tracker))
+        ):
+            # Facts said beside the answer on screen ("I'm Sam, she's 3 in two weeks" to
+            # "what's your first name?") answer their questions too; a booking request
+            # said again with facts answers the one on screen as well.
+            found = CARRIED[slot](str(tracker.latest_message.get("text") or ""))
+            return {slot: found} if found else {}
         if tracker.get_slot("requested_slot") == slot and slot in ANSWER_READERS:
             return _answer_on_screen(slot, tracker)
         # At the start, a sentence's age wins over the NLU's entity ("age 22" of "age 22
@@ -158,8 +177,8 @@ class CarriesFacts:
         fixes = _corrections(tracker)
         if not fixes:
             events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
-            if _starting(tracker) and not _said_back_before(tracker):
-                _say_carried(dispatcher, events)
+            if (_starting(tracker) or _restated(tracker)) and not _said_back_before(tracker):
+                _say_carried(dispatcher, events, opening=_starting(tracker))
             return events
         values: dict[str, Any] = {}
         for slot, text in fixes.items():
@@ -203,21 +222,25 @@ def _describe(values: dict[str, Any]) -> str:
     return " and ".join(parts)
 
 
-def _say_carried(dispatcher: CollectingDispatcher, events: list[EventType]) -> None:
-    """Says back what was taken from earlier messages, once, so it can be corrected."""
+def _say_carried(
+    dispatcher: CollectingDispatcher, events: list[EventType], opening: bool = True
+) -> None:
+    """Says back what was taken from earlier messages, once, so it can be corrected
+    (without the opening line when the questions had already begun)."""
     values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     carried = {k: v for k, v in values.items() if k in CARRIED or k == "child_age_months"}
     months = values.get("child_age_months")
     if months is None or not get_profile().is_age_eligible(float(months)):
         carried.pop("child_age_months", None)  # an age outside the range is explained
     name = carried.get("caregiver_name")
-    opening = (
+    greeting = (
         f'{GLAD_TO_HELP}, {name}. I\'ll ask a few short questions (you can say "stop" at any time).'
-        if name
+        if name and opening
         else None
     )
-    facts = _describe({k: v for k, v in carried.items() if k != "caregiver_name"})
-    lines = [opening] if opening else []
+    shown = {k: v for k, v in carried.items() if k != "caregiver_name" or not opening}
+    facts = _describe(shown)
+    lines = [greeting] if greeting else []
     if facts:
         lines.append(f"From what you've told me, {facts}. If that's not right, just tell me.")
     if carried.get("time_preference"):

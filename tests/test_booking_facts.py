@@ -70,6 +70,29 @@ async def test_facts_said_before_the_booking_are_used_and_said_back():
     assert "Ruth" in note and "4 years old" in note and "not right" in note
 
 
+async def test_a_booking_request_said_again_mid_form_answers_the_questions():
+    said = [
+        "ok yes",
+        "i want to book a first visit for my son, hes 2. im his dad, Marco",
+    ]
+    d = CollectingDispatcher()
+    tracker = form_tracker(said, requested="caregiver_name", intent="book_appointment")
+    slots = set_slots(await ValidateBookingForm().run(d, tracker, DOMAIN))
+    assert slots["caregiver_name"] == "Marco"
+    assert slots["relationship"] == "father"
+    assert slots["child_age_months"] == 24
+    [note] = d.messages
+    assert "I'd be glad" not in note["said_back"]  # the questions had begun: no new opening
+    assert "Marco" in note["said_back"] and "2 years old" in note["said_back"]
+
+
+async def test_facts_beside_the_answer_on_screen_answer_their_questions_too():
+    said = ["book a visit", "I'm Sam, my daughter (3) has nightmares"]
+    tracker = form_tracker(said, requested="caregiver_name", intent="inform")
+    slots = set_slots(await ValidateBookingForm().run(CollectingDispatcher(), tracker, DOMAIN))
+    assert slots["child_age_months"] == 36  # the name is the answer on screen (its mapping)
+
+
 async def test_nothing_said_before_asks_as_usual():
     d = CollectingDispatcher()
     events = await ValidateBookingForm().run(d, form_tracker(["book a visit"]), DOMAIN)

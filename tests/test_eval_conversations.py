@@ -28,6 +28,9 @@ pytestmark = pytest.mark.server
 
 BLIND = sorted((ROOT / "tests" / "blind").glob("conversations_*.yml"))
 DEV = sorted((ROOT / "tests" / "conversations").glob("*.yml"))
+# Retired blind sets not yet studied: played by `make eval-conversations` only (make test
+# stays under CI's 30 minutes).
+RETIRED = sorted((ROOT / "tests" / "conversations" / "retired").glob("*.yml"))
 MIN_PASS_RATE = 0.95  # issue #22: a blind conversation set passes at 95% or more
 # The dev sets written by helpers (read and debugged against) are not at 95% yet: each
 # fails below its floor, its last measured rate less a little, so a regression shows.
@@ -36,6 +39,7 @@ FLOORS = {
     "dev_dh1_2026-12-06": 0.88,
     "dev_bc45_2026-12-06": 0.92,
     "dev_bc67_2026-12-06": 0.90,
+    "dev_bc89_2026-12-06": 0.75,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once
@@ -115,10 +119,10 @@ PLAY = os.environ.get("CPP_EVAL_CONVERSATIONS", "")
 
 
 @pytest.mark.skipif(not PLAY, reason="run `make eval-conversations`")
-@pytest.mark.parametrize("path", DEV + BLIND, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", DEV + RETIRED + BLIND, ids=lambda p: p.stem)
 def test_conversation_set(shared_servers, path: Path):
-    if path in BLIND and PLAY != "all":
-        pytest.skip("the blind set is played by `make eval-conversations` only")
+    if path in BLIND + RETIRED and PLAY != "all":
+        pytest.skip("played by `make eval-conversations` only")
     blind = path in BLIND
     player = Player(HttpBot(shared_servers.servers))
     conversations = load_set(path)

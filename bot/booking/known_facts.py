@@ -47,6 +47,8 @@ _AGES = [
         rf"(?:only|just|almost|nearly|about|around)?\s*({_NUMBER}{_UNIT}?){_NOT_AN_AGE}",
         re.I,
     ),
+    # "my foster daughter (3)", "my son (18 months)"
+    re.compile(rf"\b{_CHILD}\s*\(\s*({_NUMBER}{_UNIT}?)\s*\)", re.I),
     # "aged 4", "age 2"
     re.compile(rf"\baged?\s+({_NUMBER}{_UNIT}?)\b", re.I),
     # "Caleb is four", "Mia's 2": a capitalised name (not "It", "This"...) and an age
