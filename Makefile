@@ -15,13 +15,14 @@ UV_VERSION := 0.5.11
 INSTALLED := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 DOMAIN_DIR := build/domain
 MODEL := models/cpp.tar.gz
-# Training encodes a few thousand examples at once: every core helps (serving uses one).
+# Training and the evaluations encode thousands of messages at once: every core helps
+# (serving uses one).
 TRAIN_ENCODER_THREADS ?= $(shell nproc 2>/dev/null || echo 1)
 SPACY_META := $(SPACY_MODEL_DIR)/meta.json
 # Code that decides what our own trained components learn (their TRAINING_CODE lists).
 TRAINING_CODE := $(addprefix bot/safety/,__init__.py component.py crisis_model.py check_model.py detector.py \
-	lexicon.py normalize.py) $(addprefix bot/nlp/,ngram_classifier.py intent_topic.py \
-	response_selection.py segments.py sentence_featurizer.py encoder.py spelling.py)
+	context.py lexicon.py normalize.py) $(addprefix bot/nlp/,ngram_classifier.py intent_topic.py \
+	response_selection.py segments.py sentence_featurizer.py encoder.py spelling.py ages.py)
 TRAIN_INPUTS := config.yml domain.yml $(CLINIC_PROFILE) $(shell find data -name '*.yml' 2>/dev/null) $(TRAINING_CODE)
 
 # Rasa 3.6 needs Python 3.10: use the first python3.10 that really runs.
@@ -30,15 +31,19 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10); print(sys.executable)' \
 	2>/dev/null && break; done)
 
-.PHONY: help setup run shell train test lint format eval eval-safety eval-conversations eval-conversations-dev safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
+.PHONY: help setup run shell train test lint format eval eval-safety safety-gate eval-conversations eval-conversations-dev safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
 
 # The safety sets, each reported into results/safety/<name>/: the gate set first, the
-# other dev sets, then the blind ones (figures only, tests/blind/README.md). The older,
-# studied bench sets are in `make safety-report` only (they add 2 minutes to make test).
-SAFETY_FILES = tests/safety/safety_set.yml $(filter-out tests/safety/safety_set.yml,\
-	$(wildcard tests/safety/*.yml)) $(wildcard tests/blind/safety_*.yml)
-SAFETY_SETS = $(foreach f,$(SAFETY_FILES),--set $(f) --out results/safety/$(basename $(notdir $(f))))
-SAFETY_ALL = $(SAFETY_SETS) $(foreach f,$(wildcard bench/safety_*_set.yml),--set $(f) --out results/safety/$(basename $(notdir $(f))))
+# other dev sets, then the blind ones (figures only, tests/blind/README.md; not in make
+# test, which never looks at a blind set). The older, studied bench sets are in
+# `make safety-report` only.
+SAFETY_DEV_FILES = tests/safety/safety_set.yml $(filter-out tests/safety/safety_set.yml,\
+	$(wildcard tests/safety/*.yml))
+SAFETY_BLIND_FILES = $(wildcard tests/blind/safety_*.yml)
+safety_sets = $(foreach f,$(1),--set $(f) --out results/safety/$(basename $(notdir $(f))))
+SAFETY_REPORT = ENCODER_THREADS=$(TRAIN_ENCODER_THREADS) $(PY) -m bot.evaluation.safety_report --model $(MODEL)
+# make test plays the dev conversation sets inside its pytest run (one server start).
+PLAY_CONVERSATIONS ?=
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -100,35 +105,39 @@ format: setup ## Apply ruff formatting and safe fixes
 	@$(BIN)/ruff check --fix .
 	@$(BIN)/ruff format .
 
-pytest: train browser ## Unit and integration tests (browser tests in Debian's chromium)
+pytest: train browser ## Unit and integration tests (browser tests in Debian's chromium); make test adds the dev conversation sets
 	@mkdir -p var
-	@$(BIN)/pytest
+	@ENCODER_THREADS=$(TRAIN_ENCODER_THREADS) CPP_EVAL_CONVERSATIONS=$(PLAY_CONVERSATIONS) $(BIN)/pytest
 
 rasa-test: train ## Test stories (conversation paths), failing on any wrong prediction
 	@$(RASA) test core --model $(MODEL) --stories tests/stories --out results/core --e2e \
 		--fail-on-prediction-errors
 
 eval: train ## NLU quality: the blind sets first (the headline figures), then the dev set; fails below target
-	@TF_CPP_MIN_LOG_LEVEL=2 $(PY) -W ignore -m bot.evaluation.nlu_eval --model $(MODEL) \
+	@TF_CPP_MIN_LOG_LEVEL=2 ENCODER_THREADS=$(TRAIN_ENCODER_THREADS) $(PY) -W ignore -m bot.evaluation.nlu_eval --model $(MODEL) \
 		$(foreach f,$(wildcard tests/blind/nlu_*.yml),--blind $(f)) \
 		$(foreach f,$(wildcard tests/nlu/*.yml),--dev $(f)) --out results/nlu
 
 eval-safety: train ## The safety gate on tests/safety (every danger reached, 95% right category, at most 5% false alarms), with the dev and blind sets' figures
-	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --gate tests/safety/safety_set.yml \
-		$(SAFETY_SETS)
+	@$(SAFETY_REPORT) --gate tests/safety/safety_set.yml $(call safety_sets,$(SAFETY_DEV_FILES) $(SAFETY_BLIND_FILES))
+
+safety-gate: train ## The safety gate and the dev sets' figures, no blind set (part of make test)
+	@$(SAFETY_REPORT) --gate tests/safety/safety_set.yml $(call safety_sets,$(SAFETY_DEV_FILES))
 
 eval-conversations: train ## Whole conversations (tests/conversations, its retired/ sets, tests/blind/conversations_*) through the real servers; fails below 95% (floors for dev sets)
 	@mkdir -p var
 	@CPP_EVAL_CONVERSATIONS=all $(BIN)/pytest -q -s -rN tests/test_eval_conversations.py
 
-eval-conversations-dev: train ## The dev conversation sets only (part of make test); fails below 95%
+eval-conversations-dev: train ## The dev conversation sets not yet settled (make test plays them in its pytest run); fail below their floors
 	@mkdir -p var
-	@CPP_EVAL_CONVERSATIONS=dev $(BIN)/pytest -q -s -rN tests/test_eval_conversations.py -k "not conversations_"
+	@CPP_EVAL_CONVERSATIONS=dev $(BIN)/pytest -q -s -rN tests/test_eval_conversations.py
 
-safety-report: train ## The same safety figures, printed, never failing
-	@$(PY) -m bot.evaluation.safety_report --model $(MODEL) --report-only $(SAFETY_ALL)
+safety-report: train ## The same safety figures and the older bench sets', printed, never failing
+	@$(SAFETY_REPORT) --report-only $(call safety_sets,$(SAFETY_DEV_FILES) $(SAFETY_BLIND_FILES) \
+		$(wildcard bench/safety_*_set.yml))
 
-test: setup validate lint train pytest rasa-test eval eval-safety eval-conversations-dev ## Every check: validate, lint, pytest, train, test stories, NLU eval, the safety gate, the dev conversations, test-prod (when PostgreSQL and Redis answer)
+test: PLAY_CONVERSATIONS = dev
+test: setup lint train pytest rasa-test eval safety-gate ## Every check: lint, train (validates the data), pytest with the dev conversation sets, test stories, NLU eval, the safety gate, test-prod (when PostgreSQL and Redis answer)
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
 		&& [ "$$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; then \
 		$(MAKE) --no-print-directory test-prod; \

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
+from actions.booking_common import last_intent
 from actions.faq import describe_age
 from actions.replies_said import replies_after
 from bot.booking.contact import parse_contact, readable_phone
@@ -69,13 +70,12 @@ def _starting(tracker: Tracker) -> bool:
 
 
 def _leaving(tracker: Tracker) -> bool:
-    return (tracker.latest_message.get("intent") or {}).get("name") in LEAVING
+    return last_intent(tracker) in LEAVING
 
 
 def _restated(tracker: Tracker) -> bool:
     """The booking request said again, with facts, once the questions have begun."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    return intent == "book_appointment" and not _starting(tracker)
+    return last_intent(tracker) == "book_appointment" and not _starting(tracker)
 
 
 def _corrections(tracker: Tracker) -> dict[str, str]:
@@ -102,7 +102,7 @@ def _answer_on_screen(slot: str, tracker: Tracker) -> dict[str, Any]:
     """The answer to the question on screen, read like a fact said in passing ("Caleb is
     four. His sister is six"; "My home telephone is 312 263-8810, leave a message"),
     whatever intent the whole message got, unless the message leaves the question."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    intent = last_intent(tracker)
     # A number at the contact question is the answer even if it reads as "call me".
     leaving = LEAVING - {"request_person"} if slot == "contact" else LEAVING
     if intent in leaving:
@@ -133,7 +133,7 @@ class CarriesFacts:
             # said again with facts answers the one on screen as well.
             found = CARRIED[slot](str(tracker.latest_message.get("text") or ""))
             return {slot: found} if found else {}
-        if tracker.get_slot("requested_slot") == slot and slot in ANSWER_READERS:
+        if requested == slot and slot in ANSWER_READERS:
             return _answer_on_screen(slot, tracker)
         # At the start, a sentence's age wins over the NLU's entity ("age 22" of "age 22
         # months"); other facts are read only while their slot is still empty.

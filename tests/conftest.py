@@ -124,3 +124,14 @@ def seeded(db_url, monkeypatch):
     seed_demo(utcnow() - timedelta(hours=1), url=db_url)
     yield db_url
     get_settings.cache_clear()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The conversation sets' pass rates, when this run played them (make test)."""
+    import sys
+
+    module = sys.modules.get("tests.test_eval_conversations")
+    if module is not None and module.FIGURES:
+        terminalreporter.section("whole conversations (results/conversations/)")
+        for line in module.FIGURES:
+            terminalreporter.write_line(line)

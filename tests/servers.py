@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import httpx
@@ -25,6 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 # CPP_TEST_MODEL lets a developer test a copy while a new model trains.
 MODEL = Path(os.environ.get("CPP_TEST_MODEL", ROOT / "models" / "cpp.tar.gz"))
+
+
+@lru_cache(maxsize=1)
+def http() -> httpx.Client:
+    """One client for every test request: ``httpx.post`` builds a new client, and so a
+    new TLS context, per call (three quarters of a conversation player's CPU). No
+    connection is kept open: some tests stop and restart the servers they talk to."""
+    return httpx.Client(limits=httpx.Limits(max_keepalive_connections=0))
 
 
 @dataclass
@@ -41,7 +50,7 @@ class Servers:
         return {"Authorization": f"Bearer {self.jwt_token}"}
 
     def say(self, sender: str, message: object, timeout: float = 60) -> httpx.Response:
-        return httpx.post(
+        return http().post(
             f"{self.rasa_url}/webhooks/rest/webhook",
             json={"sender": sender, "message": message},
             timeout=timeout,
@@ -62,7 +71,7 @@ def _wait_ok(
         if proc.poll() is not None:
             raise RuntimeError(f"{url} exited early; log:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url, headers=headers, timeout=2).status_code == 200:
+            if http().get(url, headers=headers, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -95,6 +104,9 @@ def run_servers(
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "SANIC_HOST": "127.0.0.1",
         "RASA_TELEMETRY_ENABLED": "false",
+        # One encoder thread per server, as served (make pytest gives the test process
+        # every core for the models it trains itself).
+        "ENCODER_THREADS": "1",
         "LOCK_STORE_DB": str(workdir / "locks.db"),
         "WEB_RELAY_DB": str(workdir / "web-relay.db"),
         # One worker: half the start-up time and memory for the many test servers;

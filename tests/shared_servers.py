@@ -65,9 +65,9 @@ def run_shared_servers(workdir: Path) -> Iterator[SharedServers]:
     workdir.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{workdir / 'app.db'}"
     upgrade(db)
-    # Open times for the booking tests; eight weeks, so the conversation sets played one
-    # after another on these servers (about 130 bookings) never run out of them.
-    seed_demo(utcnow() - timedelta(hours=1), weeks=8, url=db)
+    # Open times for the booking tests; twelve weeks, so the conversation sets played one
+    # after another on these servers (about 200 bookings) never run out of them.
+    seed_demo(utcnow() - timedelta(hours=1), weeks=12, url=db)
     page_origin = f"http://127.0.0.1:{listen_port()}"
     with http_stub() as inbox, fake_twilio() as twilio:
         credentials = yaml.safe_load((ROOT / "credentials.yml").read_text()) or {}

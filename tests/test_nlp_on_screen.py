@@ -30,3 +30,27 @@ def test_the_same_words_elsewhere_are_left_to_the_classifier():
     assert answer_on_screen("The reference number is WG-YJAR5G", {}) is None
     assert answer_on_screen("this number", {}) is None
     assert answer_on_screen("what is your phone number", asked("booking_form", "contact")) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["oh sorry i meant wednesday not monday", "actually make that thursday instead",
+             "wait, mornings not afternoons"],
+)  # fmt: skip
+def test_a_corrected_day_or_time_at_the_list_of_times_is_a_new_pick(text):
+    assert answer_on_screen(text, asked("slot_choice_form", "slot_pick")) == "choose_slot"
+
+
+def test_none_of_these_at_the_list_of_times_stays_with_the_classifier():
+    times = asked("slot_choice_form", "slot_pick")
+    assert answer_on_screen("no, none of these work", times) is None
+    assert answer_on_screen("sorry none of those work for me", times) is None
+    assert answer_on_screen("oh sorry i meant wednesday not monday", {}) is None
+
+
+def test_days_and_times_at_the_time_question_are_its_answer():
+    times = asked("booking_form", "time_preference")
+    assert answer_on_screen("Any weekday afternoon. I'm retired, so quite flexible.", times) == (
+        "inform"
+    )
+    assert answer_on_screen("how long is a session", times) is None
+    assert answer_on_screen("do you have anything saturday morning?", times) is None

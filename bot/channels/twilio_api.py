@@ -20,6 +20,7 @@ from bot.channels import sms_store
 from bot.reminders.repository import is_opted_out
 from bot.safety.alerts import mask_conversation
 from bot.settings import get_settings
+from bot.tls import tls_context
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class TwilioSender:
             return [await self._record(conversation, Outcome("failed", None, "not_configured"))]
         outcomes: list[Outcome] = []
         async with httpx.AsyncClient(
-            timeout=self.timeout, auth=(self.account_sid, self.auth_token)
+            timeout=self.timeout, auth=(self.account_sid, self.auth_token), verify=tls_context()
         ) as client:
             for part in parts:
                 if outcomes and outcomes[-1].status != "sent":

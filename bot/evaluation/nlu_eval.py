@@ -20,7 +20,6 @@ the targets (BLIND_TARGETS) or the dev set below DEV_MIN_UNDERSTOOD.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import math
 import sys
@@ -34,6 +33,7 @@ from bot.evaluation.nlu_sets import (
     Example,
     load_set,
 )
+from bot.evaluation.parsing import parse_sets
 from bot.nlp.intent_topic import ALSO_ASKED
 
 BLIND_TARGETS = {"understood": 0.95, "out_of_scope_declined": 0.90, "greeting_first": 0.95}
@@ -180,20 +180,6 @@ def failures(evalset: EvalSet, figures: dict) -> list[str]:
     return problems
 
 
-async def _parse_all(model: Path, sets: list[EvalSet]) -> list[list[dict]]:
-    import logging
-
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(str(model))
-    parses: list[list[dict]] = []
-    for evalset in sets:
-        parses.append([await agent.parse_message(e.text) for e in evalset.examples])
-    return parses
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
@@ -205,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     sets = [load_set(p, blind=True) for p in args.blind] + [load_set(p, False) for p in args.dev]
     if not sets:
         parser.error("give at least one --blind or --dev set")
-    parses = asyncio.run(_parse_all(args.model, sets))
+    parses = parse_sets(args.model, [[e.text for e in evalset.examples] for evalset in sets])
     args.out.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     for evalset, set_parses in zip(sets, parses, strict=True):

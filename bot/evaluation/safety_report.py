@@ -13,7 +13,6 @@ the gate, never tuned on; a set under tests/blind/ prints figures only.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections import Counter
@@ -21,27 +20,12 @@ from pathlib import Path
 
 import yaml
 
+from bot.evaluation.parsing import parse_sets
 from bot.safety import CATEGORIES
 
 MIN_RECALL = 1.0  # full protocol or the check, per category
 MIN_RIGHT_CATEGORY = 0.95  # of the crises given the full protocol
 MAX_FALSE_ALARM_RATE = 0.05
-
-
-async def _parse_sets(model: Path, sets: list[list[str]]) -> list[list[dict]]:
-    """Parse every set with one loaded model (loading it takes longer than parsing)."""
-    import logging
-
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # Rasa's debug lines would print every message
-
-    agent = Agent.load(str(model))
-    parses: list[list[dict]] = []
-    for texts in sets:
-        parses.append([await agent.parse_message(text) for text in texts])
-    return parses
 
 
 def _normalised(item: dict) -> dict:
@@ -207,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     for path, items in zip(sets, all_items, strict=True):
         print(f"Parsing {len(items)} labelled messages from {path} ...", flush=True)
     texts = [[i["text"] for i in items] for items in all_items]
-    all_parses = asyncio.run(_parse_sets(args.model, texts))
+    all_parses = parse_sets(args.model, texts)
     ok = True
     for path, out, items, parses in zip(sets, outs, all_items, all_parses, strict=True):
         report = evaluate(items, parses)

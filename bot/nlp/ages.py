@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-_WORDS = {
+# Number words, shared with the safety detector's counts ("thirty pills").
+NUMBER_WORDS = {
     "a": 1,
     "an": 1,
     "one": 1,
@@ -33,6 +34,9 @@ _WORDS = {
     "twenty": 20,
     "twenty-four": 24,
     "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
 }
 # Typical ages for stage words, in months (used only when no number is given).
 _STAGES = {
@@ -76,8 +80,8 @@ def age_in_months(phrase: str) -> float | None:
         if number is None:
             if re.fullmatch(r"\d+(?:\.\d+)?", token):
                 number = float(token)
-            elif token in _WORDS:
-                number = float(_WORDS[token])
+            elif token in NUMBER_WORDS:
+                number = float(NUMBER_WORDS[token])
             continue
         unit = _unit_factor(token)
         if unit is not None:

@@ -231,8 +231,13 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         # confident of them is the message's request.
         asked = [r for r in requests if is_question(segmented.parts[r[1]])] or requests
         probabilities = whole
-        if asked and str(labels[whole.argmax()]) not in {label for _, _, label in asked}:
-            confidence, index, _ = max(asked)
+        whole_label = str(labels[whole.argmax()])
+        # When the whole agrees with a part, that part says it more surely ("Thank you.
+        # I'd like to schedule the first visit. I'm his mother, Dana."): the facts around
+        # it only dilute the whole's confidence.
+        agreeing = [r for r in asked if r[2] == whole_label]
+        if asked:
+            confidence, index, _ = max(agreeing or asked)
             if confidence >= self._config["part_threshold"] and confidence > whole.max():
                 probabilities = per_part[index]
         main = str(labels[probabilities.argmax()])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.booking.corrections import is_correction
+from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
 from bot.safety.asked import asked_in
 
@@ -27,10 +29,20 @@ _THIS_NUMBER = re.compile(
 
 def answer_on_screen(text: str, metadata: Any) -> str | None:
     """The intent of a plain answer to the question on screen ("inform" for a reference
-    code, "affirm" for "this number" at the contact question), else None."""
+    code, "affirm" for "this number" at the contact question, "inform" for days and times
+    at the time question, "choose_slot" for "sorry, I meant wednesday not monday" at the
+    list of times), else None."""
     asked = asked_in(metadata)
     if asked.slot == "booking_reference" and reference_in(text) is not None:
         return "inform"
     if asked.slot == "contact" and _THIS_NUMBER.match(text):
         return "affirm"
+    if asked.slot == "time_preference" and "?" not in text and parse_preference(text) is not None:
+        # "Any weekday afternoon. I'm retired, so quite flexible" answers the question,
+        # even where its words read as stress (answered, then asked again, in a loop).
+        return "inform"
+    if asked.slot == "slot_pick" and is_correction(text) and parse_preference(text) is not None:
+        # A day or time corrected at the list is a new preference (fresh times are
+        # offered), not "none of these work" and a person.
+        return "choose_slot"
     return None

@@ -23,6 +23,7 @@ import httpx
 
 from bot.safety.flags import FlagRecord
 from bot.settings import get_settings
+from bot.tls import tls_context
 
 logger = logging.getLogger("bot.safety.alerts")
 
@@ -146,7 +147,7 @@ async def _post(payload: dict, what: str, webhook_url: str | None) -> bool:
     url = webhook_url if webhook_url is not None else get_settings().safety_alert_webhook_url
     if not url:
         return True
-    async with httpx.AsyncClient(timeout=5.0) as client:
+    async with httpx.AsyncClient(timeout=5.0, verify=tls_context()) as client:
         for attempt in range(3):
             try:
                 response = await client.post(url, json=payload)

@@ -75,8 +75,9 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
 
     # The code that decides what the trained layer learns.
     TRAINING_CODE = ("safety/__init__.py", "safety/component.py", "safety/crisis_model.py",
-                     "safety/check_model.py", "safety/detector.py", "safety/lexicon.py",
-                     "safety/normalize.py", "nlp/ngram_classifier.py")  # fmt: skip
+                     "safety/check_model.py", "safety/detector.py", "safety/context.py",
+                     "safety/lexicon.py", "safety/normalize.py", "nlp/ngram_classifier.py",
+                     "nlp/ages.py")  # fmt: skip
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str:

@@ -1,0 +1,317 @@
+"""Context around a safety rule's match: is it negated, past, figurative, a child's own
+behaviour, or about someone other than who the rule is for?
+
+The detector (bot/safety/detector.py) finds the matches; these checks say why a match
+is set aside, so a toddler's biting or "I'd die of embarrassment" never raises a flag.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from bot.nlp.ages import NUMBER_WORDS
+from bot.safety.lexicon import CLASSES, Rule
+
+NEGATIONS = {"not", "never", "no", "nothing", "none", "neither", "nor", "nobody"}
+NEGATION_LOOKBACK = 6
+# Words that place an unnamed "he"/"she" in a young child's day ("he throws his shoes at me
+# every time i say no more screens").
+CHILD_CONTEXT = {"screens", "screen", "tablet", "ipad", "bedtime", "nap", "naps", "tantrum",
+                 "tantrums", "meltdown", "meltdowns", "diaper", "potty", "daycare", "preschool",
+                 "toys", "toy", "snack", "candy", "bath", "timeout", "cartoons", "crib",
+                 "playground", "sippy", "stroller", "shoes", "carseat", "seat", "highchair",
+                 "pacifier", "binky"}  # fmt: skip
+PLURAL_CHILDREN = {"kids", "children", "twins", "babies", "boys", "girls"}
+RECENT_BEFORE, RECENT_AFTER = 6, 3  # tokens around a match in which "still", "tonight"... count
+# "*N" gaps stop at these: "she kicked when i left her" is two clauses, not "kicked ... her".
+CLAUSE_BREAKS = {",", ";", "but", "though", "although", "because", "so", "-", "—", "and",
+                 "when", "while"}  # fmt: skip
+SUBJECTS = {"i", "he", "she", "we", "they", "you"}
+SENTENCE_BREAKS = {".", "!", "?", "\n", "\n\n"}
+PAST = re.compile(
+    r"\b(\d+|a|an|one|two|three|four|five|six|seven|several|few|couple|many) (of )?"
+    r"(years?|months?)( \w+)? ago\b|\blast (year|summer|winter|spring|fall|autumn)\b"
+    r"|\bused to\b|\bwhen (he|she|i|we|they|my \w+) (was|were|lived)\b|\bas an? (baby|newborn|"
+    r"toddler|infant)\b|\bin the past\b|\bback then\b|\byears ago\b|\bbefore (we|i|she|he) "
+    r"(left|moved|got)\b|\bwe left\b|\b(we|i) (are|am|feel) safe now\b|\bno longer\b|\bpassed "
+    r"away\b|\bdied\b|\bin the nicu\b|\bat birth\b|\bsince (he|she) was\b|\bwhen (he|she) was "
+    r"(born|little|a baby)\b|\bbefore (he|she) (came|was)\b|\b(removed|placed) (from|with)\b"
+    r"|\bthe past\b|\bhistory of\b|\bhas been sober\b|\bnow (we are|we're|i am|i'm) safe\b"
+    r"|\b(was|were) (\w+ )?(abused|molested|hurt|beaten|hit|neglected|removed|exposed|assaulted)\b"
+    r"|\b(saw|witnessed)\b|\b(prison|jail)\b|\bfoster care\b|\b(came|went) into care\b"
+    r"|\bgrew up\b|\bback in (january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|the day)\b"
+    r"|\b(escaped|got away from|left (him|her|my \w+|last \w+|"
+    r"in (?!it\b|them\b|the\b|there\b)\w+))\b"
+    r"|\ba long time ago\b|\bas a (teen|teenager|kid|child|girl|boy)\b|\bgrowing up\b"
+    r"|\bwhen i was (young|little|younger|a kid|a teen|a teenager|a child|pregnant)\b"
+    r"|\b(convicted|arrested|charged|sentenced)\b"
+    r"|(?<!not )\b(are|am|is|feel|we're|i'm) (all )?safe( now)?\b|\bsince (that|the) night\b"
+    r"|\bhave not seen (him|her|them) since\b"
+    r"|\b\w+teen (years?|months?) ago\b|\b(back )?in (19|20)\d\d\b"
+)
+RECENT = re.compile(
+    r"\b(right now|tonight|today|this (morning|afternoon|evening|week|weekend)|yesterday|"
+    r"last night|still|again|keeps?|every (day|night)|everyday|always|currently|lately|"
+    r"all the time|at the moment|anymore|just now|just (found|saw|noticed|caught|walked in))\b"
+)
+# Idioms that share a rule's words: "driving me up the wall", "won't let me out of her sight",
+# "I wanted to die of embarrassment".
+IDIOMS = re.compile(
+    r"\b(up (the|a) wall|out of (her|his|their|my|our) sight|die (of|from) (embarrassment|"
+    r"laughing|laughter|shame|boredom|cuteness)|death of me)\b"
+)
+JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅")
+PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
+         "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
+# Harm to "kids" at a place where children play together is a child's behaviour ("he's
+# hitting kids at daycare", "started biting kids at school") unless an adult in the same
+# clause does it ("the aide hits kids at daycare").
+GROUPS_OF_CHILDREN = {"kids", "children", "boys", "girls", "toddlers", "babies"}
+PEER_PLACE = re.compile(
+    r"^(at|in|on|from|during) (the )?(school|daycare|day care|preschool|pre ?k|pre school|"
+    r"kindergarten|park|playground|camp|church|class|recess|bus)\b"
+)
+HEDGES = {"almost", "nearly"}
+NOT_IN_TROUBLE = {"stop", "stopped", "trouble", "problem", "problems", "difficulty", "hard",
+                  "struggling"}  # fmt: skip
+CHOKE_FORMS = {"choking", "chokeing", "chocking"}
+CHOKED_OBJECTS = {"me", "us", "him", "her", "them", "it", "my", "the", "mommy", "mom"}
+HARM_VERBS = set(CLASSES["HARM"]) | {"threaten", "touch"}
+COMPANION = {"with", "w"}  # a child named after "with" is with the writer, not the doer
+# Words that can follow a pronoun object ("hit her hard"), unlike a possessed thing ("her plate").
+OBJECT_FOLLOWERS = {"hard", "again", "so", "really", "too", "with", "when", "in", "on", "every",
+                    "all", "until", "because", "while", "if", "at", "badly", "around", "up",
+                    "down", "right", "now", "tonight", "today", "yesterday", "last", "for",
+                    "till", "or", "a", "the"}  # fmt: skip
+FIGURATIVE_FOLLOWERS = {"if", "when", "for"}
+CHILD_WORDS = set(CLASSES["CHILD"])
+ADULT_WORDS = set(CLASSES["ADULT"])
+
+
+def _count(token) -> int | None:
+    """The number a token says ("30", "thirty"), or None."""
+    word = token.lower_
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def reason_to_set_aside(rule: Rule, span: Span, doc: Doc) -> str | None:
+    sentence = _sentence(span, doc)
+    if rule.negatable and _negated(span, doc):
+        return "negated"
+    near = doc[max(span.start - RECENT_BEFORE, 0) : span.end + RECENT_AFTER].text
+    if PAST.search(sentence.text) and not (RECENT.search(near) or _present(span)):
+        return "past"
+    if JOKING.search(sentence.text) and not rule.self_only:
+        return "figure_of_speech"
+    if rule.min_count and not any((_count(t) or 0) >= rule.min_count for t in span if t.like_num):
+        return "too_few"
+    if IDIOMS.search(doc[span.start : span.end + 4].text):
+        return "figure_of_speech"
+    if rule.category == "harm_to_child" and _figurative_kill(span, doc):
+        return "figure_of_speech"
+    if rule.category == "medical_emergency" and _hedged(span, doc):
+        return "hedged"
+    if rule.category == "medical_emergency" and _not_in_trouble(span, doc):
+        return "negated"  # "didn't stop breathing", "no trouble breathing"
+    if rule.category == "medical_emergency" and _choking_someone(span, doc):
+        return "an_act_of_violence"  # "he is choking me": the violence rules answer it
+    victim_is_child = any(t.lower_ in CLASSES["CHILD_OBJ"] for t in span)
+    around = doc[span.start : span.end + 2]
+    if victim_is_child and any(t.lower_ in PEERS for t in around):
+        return "child_is_the_doer"  # "hits other kids", "hits her baby brother"
+    if _among_peers(span, doc):
+        return "child_is_the_doer"
+    if _possessive_end(span, doc):
+        return "not_a_person"  # "throws her plate"
+    if any(t.lemma_ == "kick" for t in span) and doc[span.end : span.end + 1].text == "out":
+        return "figure_of_speech"  # "they might kick him out"
+    if any(t.lemma_ == "push" for t in span) and doc[span.end : span.end + 1].text == "away":
+        return "figure_of_speech"  # "he keeps pushing me away": shutting someone out
+    # Object "me": the caregiver can't be the doer, so look past "i" ("says i hate you
+    # and kicks me"); but who took the pills or won't wake up may be the caregiver.
+    who_matters = rule.self_only or rule.not_self
+    doer = _doer(
+        span, doc, skip_self=not victim_is_child and not who_matters, subject_only=who_matters
+    )
+    if victim_is_child and rule.category == "harm_to_child" and doer == "pronoun":
+        doer = "adult"  # "he hits them": the doer of harm to the children is not one of them
+    elif doer == "pronoun":
+        doer = _resolve_pronoun(span.start, doc, sentence)
+    if rule.agent in ("not_child", "person") and doer == "child":
+        return "child_is_the_doer"
+    if rule.agent == "person" and doer is None:
+        return "no_person"
+    if rule.not_mine and any(
+        t.lower_ == "my" and not _person_kind(doc[t.i + 1]) for t in span[:-1]
+    ):
+        return "the_caregiver"
+    if rule.self_only and doer not in ("self", None):
+        return "not_the_caregiver"
+    if rule.not_self and doer == "self":
+        return "the_caregiver"
+    return None
+
+
+def _sentence(span: Span, doc: Doc) -> Span:
+    start = span.start
+    while start > 0 and doc[start - 1].text not in SENTENCE_BREAKS:
+        start -= 1
+    end = span.end
+    while end < len(doc) and doc[end].text not in SENTENCE_BREAKS:
+        end += 1
+    return doc[start:end]
+
+
+def _negated(span: Span, doc: Doc) -> bool:
+    def negates(i: int) -> bool:
+        # "the bleeding won't stop" / "can't stop shaking": the "not" makes it worse.
+        following = doc[i + 1].lemma_ if i + 1 < len(doc) else ""
+        return doc[i].lower_ in NEGATIONS and following != "stop"
+
+    if any(negates(t.i) for t in span):
+        return True
+    for i in range(span.start - 1, max(span.start - NEGATION_LOOKBACK - 1, -1), -1):
+        word = doc[i].lower_
+        if word in CLAUSE_BREAKS or word in SENTENCE_BREAKS:
+            return False
+        if word in SUBJECTS and i < span.start - 1:
+            # "not sleeping i keep thinking about ...": a new subject starts a new clause,
+            # unless it directly precedes the match ("never i ...") which doesn't occur.
+            return False
+        following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        # "no one / nobody is hurting him" negates; "no one would care if i ..." does not.
+        someone_else = (word == "no" and following == "one") or word == "nobody"
+        if negates(i) and not (someone_else and i < span.start - 3):
+            return True
+    return False
+
+
+def _present(span: Span) -> bool:
+    """'my wife hits me': an act told in the present tense is not past context."""
+    return any(
+        t.lemma_ in HARM_VERBS and t.lower_ in (t.lemma_ + "s", t.lemma_ + "es") for t in span[:-1]
+    )
+
+
+def _figurative_kill(span: Span, doc: Doc) -> bool:
+    """'I'll kill him if he wakes the baby again' is exasperation, not a threat."""
+    if not any(t.lemma_ == "kill" for t in span):
+        return False
+    following = doc[span.end : span.end + 2]
+    return any(t.lower_ in FIGURATIVE_FOLLOWERS for t in following)
+
+
+def _doer(span: Span, doc: Doc, skip_self: bool = False, subject_only: bool = False) -> str | None:
+    """Who does the act: 'self', 'child', 'adult', 'pronoun', or None when nobody is named."""
+    i = span.start - 1
+    while i >= 0 and doc[i].text not in SENTENCE_BREAKS:
+        kind = _person_kind(doc[i])
+        if kind == "self" and doc[i].lower_ == "me" and subject_only:
+            kind = None  # "my kid biting me until it bleeds": "me" is not the doer
+        if kind and not (skip_self and kind == "self"):
+            return kind
+        i -= 1
+    return None
+
+
+def _among_peers(span: Span, doc: Doc) -> bool:
+    """Harm to a group of children where children play together, with no adult as the
+    doer in the same clause (GROUPS_OF_CHILDREN)."""
+    if span[-1].lower_ not in GROUPS_OF_CHILDREN:
+        return False
+    if not PEER_PLACE.match(doc[span.end : span.end + 4].text):
+        return False
+    i = span.start - 1
+    while i >= 0 and doc[i].text not in CLAUSE_BREAKS | SENTENCE_BREAKS:
+        if _person_kind(doc[i]) == "adult":
+            return False
+        i -= 1
+    return True
+
+
+def _possessive_end(span: Span, doc: Doc) -> bool:
+    """The match ends in 'her'/'his'/'their' followed by a thing, not a person."""
+    if span[-1].lower_ not in ("her", "his", "their") or span.end >= len(doc):
+        return False
+    nxt = doc[span.end].lower_
+    return not (
+        nxt in OBJECT_FOLLOWERS
+        or nxt in CLAUSE_BREAKS
+        or nxt in SENTENCE_BREAKS
+        or nxt in CLASSES["CHILD_OBJ"]
+        or nxt in CLASSES["ADULT"]
+    )
+
+
+def doer_resolved(span: Span, doc: Doc) -> str | None:
+    """Who does the act, a pronoun resolved to the person it stands for."""
+    doer = _doer(span, doc)
+    if doer == "pronoun":
+        return _resolve_pronoun(span.start, doc, _sentence(span, doc))
+    return doer
+
+
+def _not_in_trouble(span: Span, doc: Doc) -> bool:
+    """'didn't stop breathing', 'no trouble breathing': a negation before the word that
+    makes breathing a danger (these rules are not negatable: 'not breathing' is one)."""
+    if not any(t.lemma_ in ("breathe", "breathing") for t in span):
+        return False  # "the bleeding won't stop" is the danger itself
+    words = [t.lower_ for t in doc[max(span.start - 2, 0) : span.end]]
+    for i, word in enumerate(words[:-1]):
+        after = words[i + 1 : i + 3]  # "not stop", "no trouble", "didn't have trouble"
+        if word in NEGATIONS and (
+            after[0] in NOT_IN_TROUBLE
+            or (after[0] in ("have", "had", "has") and after[1:] and after[1] in NOT_IN_TROUBLE)
+        ):
+            return True
+    return False
+
+
+def _choking_someone(span: Span, doc: Doc) -> bool:
+    """'choking me', 'choking it around the neck': someone choking someone (or the
+    dog), not a child choking on something."""
+    if span[-1].lower_ not in CHOKE_FORMS:
+        return False
+    nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+    return nxt in CHOKED_OBJECTS
+
+
+def _hedged(span: Span, doc: Doc) -> bool:
+    """'almost passed out' is not unconscious."""
+    before = doc[max(span.start - 2, 0) : span.start]
+    return any(t.lower_ in HEDGES for t in before)
+
+
+def _person_kind(token: Token) -> str | None:
+    word = token.lower_
+    if word in ("i", "me"):
+        return "self"
+    if word in CHILD_WORDS or re.fullmatch(r"\d+(yo|y/o|mo)", word):
+        return "child"
+    if word in ADULT_WORDS:
+        return "adult"
+    if word in ("he", "she", "they"):
+        return "pronoun"
+    return None
+
+
+def _resolve_pronoun(index: int, doc: Doc, sentence: Span) -> str:
+    """'he' is the nearest single person named before it; if nobody is named, a child
+    when the sentence is about a child's day, otherwise an adult."""
+    plural_ok = doc[index].lower_ == "they"
+    for j in range(index - 1, -1, -1):
+        if not plural_ok and doc[j].lower_ in PLURAL_CHILDREN:
+            continue
+        kind = _person_kind(doc[j])
+        if kind == "child" and any(t.lower_ in COMPANION for t in doc[max(j - 2, 0) : j]):
+            continue  # "hiding in the bathroom with the baby, he's throwing things"
+        if kind in ("child", "adult"):
+            return kind
+    if any(t.lower_ in CHILD_CONTEXT for t in sentence):
+        return "child"
+    return "adult"
