@@ -102,9 +102,11 @@ class ValidateHandoffForm(FormValidationAction):
         if tracker.get_slot(slot) is not None or tracker.get_slot("requested_slot") == slot:
             return {}
         starting = tracker.get_slot("requested_slot") is None
+        # At the start, a name or a phone number or email said earlier in the conversation
+        # ("this is Ana", "you can reach me at 312 555 0147") is not asked again.
         texts = (
             said_so_far(tracker)
-            if starting and slot == "caregiver_name"
+            if starting and slot in ("caregiver_name", "contact")
             else [str(tracker.latest_message.get("text") or "")]
         )
         for text in texts:

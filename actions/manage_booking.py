@@ -79,6 +79,10 @@ async def _looked_up(
     if found is None or found.status != "confirmed":
         dispatcher.utter_message(response="utter_booking_not_found")
         return {"booking_stage": "not_found"}
+    if tracker.get_slot("caregiver_name") is None and found.caregiver_first_name:
+        # Known from the appointment: a person asked for later (no new time fits) does
+        # not ask the caregiver's name again.
+        return {"booking_stage": "verified", "caregiver_name": found.caregiver_first_name}
     return {"booking_stage": "verified"}
 
 

@@ -117,3 +117,35 @@ async def test_person_answers_in_any_order():
     assert "after 5pm" in slots["handoff_time"]
     assert slots["caregiver_name"] == "Ana"
     assert d.messages == []
+
+
+async def test_a_number_given_earlier_is_not_asked_again():
+    """'reach me at 312-555-0147' said before asking for a person fills the contact."""
+    earlier = "my name is Ana, you can reach me at 312-555-0147"
+    request = "can a real person call me"
+    tracker = Tracker(
+        sender_id="conv-earlier-number",
+        slots={"requested_slot": None},
+        latest_message={"text": request, "intent": {"name": "request_person"}, "entities": []},
+        events=[
+            {"event": "user", "text": earlier},
+            {"event": "bot", "text": "..."},
+            {"event": "user", "text": request},
+            {"event": "active_loop", "name": "handoff_form"},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "handoff_form"},
+        latest_action_name="handoff_form",
+    )
+    domain = {
+        "forms": {
+            "handoff_form": {
+                "required_slots": ["caregiver_name", "contact", "handoff_time", "handoff_about"]
+            }
+        }
+    }
+    events = await ValidateHandoffForm().run(CollectingDispatcher(), tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots.get("contact") == "+13125550147"
+    assert slots.get("caregiver_name") == "Ana"

@@ -94,3 +94,29 @@ def test_summary_counts_per_outcome():
     bot = FakeBot()
     results = [Player(bot).play(_conv([Turn(say="what is it")], {}, "answered"), "s")]
     assert summary(results)["by_outcome"] == {"answered": "1/1"}
+
+
+class AsksBackBot(FakeBot):
+    """Asks "did you mean a first visit?" for "sign up", and books after a yes."""
+
+    def send(self, sender: str, channel: str, text: str) -> list[dict]:
+        if "sign" in text:
+            self.said.append(text)
+            meta = {"utter_action": "utter_did_you_mean_booking"}
+            self.events.append({"event": "bot", "text": "...", "metadata": meta})
+            return []
+        self.events.append({"event": "bot", "text": "...", "metadata": {}})
+        return super().send(sender, channel, "book" if text == "yes" else text)
+
+
+def test_a_caregiver_who_came_to_book_says_yes_when_asked_back():
+    bot = AsksBackBot()
+    turns = [Turn(say="how do i sign him up"), Turn(answer_all=True)]
+    result = Player(bot).play(_conv(turns, ANSWERS), "s")
+    assert result.reached and bot.said[:2] == ["how do i sign him up", "book"]
+
+
+def test_a_caregiver_who_came_for_something_else_does_not():
+    bot = AsksBackBot()
+    Player(bot).play(_conv([Turn(say="how do i sign him up")], {}, outcome="answered"), "s")
+    assert bot.said == ["how do i sign him up"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.segments import is_question, segment
+from bot.nlp.segments import gives_only_a_contact, is_question, segment
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,14 @@ def test_a_request_joined_to_a_story_is_a_part_of_its_own(text, last):
 
 def test_a_wish_inside_a_story_is_not_split():
     assert segment("he cries and i want to scream").parts == ("he cries and i want to scream",)
+
+
+@pytest.mark.parametrize(
+    ("part", "only"),
+    [("Contact used: 312-555-0111.", True), ("my email is ana@example.org", True),
+     ("call me at 312-555-0111", False), ("text me on 312 555 0111", False),
+     ("I have duty that day.", False),
+     ("my number is 312 555 0111 and i need someone to talk to about my son", False)],
+)  # fmt: skip
+def test_a_part_that_only_hands_over_a_contact_asks_for_nothing(part, only):
+    assert gives_only_a_contact(part) is only

@@ -52,6 +52,7 @@ SLOT_KEYS = {
 DEFAULT_ANSWERS = {"save": "yes", "share": "no", "confirm": "yes"}
 FALLBACKS = {"utter_default", "utter_fallback", "action_default_fallback"}
 NOT_IN_DANGER = "no, we're safe"  # said to the gentle check in a conversation about no danger
+YES_A_VISIT = "yes"  # said to "did you mean a first visit?" by a caregiver who came to book
 MAX_ANSWERS = 14  # questions answered in one ``answer: all`` before the player gives up
 # Writers were shown "555 201 3344" as an example; no real number has area code 555,
 # and the phone library rightly refuses it. Played as a valid test number instead.
@@ -157,6 +158,8 @@ class Player:
             tracker = self.bot.tracker(sender)
             if conv.outcome != "safety_reply" and _checked(tracker) and text != NOT_IN_DANGER:
                 say(NOT_IN_DANGER)  # "is anyone in danger right now?": a caregiver answers
+            elif conv.outcome == "booked" and _asked_if_booking(tracker) and text != YES_A_VISIT:
+                say(YES_A_VISIT)  # not understood, asked back: the caregiver confirms
 
         for turn in conv.turns:
             if turn.when_asked:
@@ -217,6 +220,14 @@ def _checked(tracker: dict) -> bool:
         if e.get("event") == "action" and e.get("name") != "action_listen"
     ]
     return bool(actions) and actions[-1] == "action_safety_check"
+
+
+def _asked_if_booking(tracker: dict) -> bool:
+    """The bot's last reply asked back whether a first visit was meant
+    (actions/fallback.py), as a person would answer at once."""
+    bots = [e for e in tracker.get("events") or [] if e.get("event") == "bot"]
+    last = (bots[-1].get("metadata") or {}).get("utter_action") if bots else None
+    return last == "utter_did_you_mean_booking"
 
 
 def _events(tracker: dict) -> tuple[list[str], list[tuple[str, Any]]]:

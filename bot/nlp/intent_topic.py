@@ -61,7 +61,7 @@ from bot.nlp.ngram_classifier import (
 )
 from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.response_selection import response_selector_output
-from bot.nlp.segments import is_question, segment
+from bot.nlp.segments import gives_only_a_contact, is_question, segment
 from bot.nlp.sentence_featurizer import NAME as FEATURIZER
 from bot.nlp.short_replies import short_reply
 from bot.nlp.spelling import correct_request_words
@@ -76,6 +76,7 @@ NOT_A_REQUEST = frozenset(
     {"greet", "thank", "goodbye", "affirm", "deny", "inform", "share_moment",
      "behavior_question", "caregiver_stress", "out_of_scope", *CATEGORIES}
 )  # fmt: skip
+YES_NO = frozenset({"affirm", "deny"})
 # Requests the dialogue carries out after answering an FAQ question asked with them
 # (data/rules/booking.yml: book_appointment with an also_asked entity).
 ACTS_AFTER_AN_ANSWER = frozenset({"book_appointment"})
@@ -224,6 +225,7 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
             (float(p.max()), i, str(labels[p.argmax()]))
             for i, p in enumerate(per_part)
             if labels[p.argmax()] not in NOT_A_REQUEST
+            and not gives_only_a_contact(segmented.parts[i])
         ]
         # Context around the question must not decide ("my daughter is 4 and saw a lot
         # of fighting. how often do we come?"): the parts that ask something come
@@ -236,9 +238,13 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         # I'd like to schedule the first visit. I'm his mother, Dana."): the facts around
         # it only dilute the whole's confidence.
         agreeing = [r for r in asked if r[2] == whole_label]
+        # A message of several sentences read as a bare yes or no ("Oh no, that's his court
+        # date. Can you cancel WG-KPJCCM?") is read by the question it asks.
+        bare_reply = whole_label in YES_NO and any(is_question(p) for p in segmented.parts)
         if asked:
             confidence, index, _ = max(agreeing or asked)
-            if confidence >= self._config["part_threshold"] and confidence > whole.max():
+            surer = confidence > whole.max() or (bare_reply and not agreeing)
+            if confidence >= self._config["part_threshold"] and surer:
                 probabilities = per_part[index]
         main = str(labels[probabilities.argmax()])
         also = [r for r in requests if r[2] != main and r[0] >= self._config["also_threshold"]]

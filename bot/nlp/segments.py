@@ -67,6 +67,9 @@ _REQUEST = re.compile(
     r"\b(?:please|pls|plz)[.!]*$",
     re.IGNORECASE,
 )
+# A phone number or an email, and the words that make giving one a request for a call.
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{6,}\d")
+_CALL_WORDS = re.compile(r"\b(call|calls|text|ring|phone|reach)\b", re.IGNORECASE)
 MIN_PART_CHARS = 8  # shorter parts ("ok", "and?") say nothing on their own
 MAX_PARTS = 6
 
@@ -106,6 +109,14 @@ def is_question(part: str) -> bool:
         or bool(_QUESTION_AFTER_COMMA.search(part))
         or bool(_REQUEST.search(words.strip()))
     )
+
+
+def gives_only_a_contact(part: str) -> bool:
+    """A part that only hands over a number or email ("Contact used: 312-555-0111."):
+    it asks for nothing, so it is no request for a person beside the one made."""
+    if not _CONTACT.search(part) or _CALL_WORDS.search(part):
+        return False
+    return len(re.findall(r"[^\W\d_]+", _CONTACT.sub(" ", part))) <= 3
 
 
 def _parts(main: str) -> list[str]:
