@@ -41,6 +41,7 @@ FLOORS = {
     "dev_bc45_2026-12-06": 0.92,
     "dev_bc67_2026-12-06": 0.90,
     "dev_bc89_2026-12-06": 0.80,
+    "dev_bc1011_2026-12-06": 0.72,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once

@@ -309,3 +309,38 @@ def test_the_encoders_concern_alone_asks_nothing_inside_a_story_about_the_child(
     for text in vague:
         assert _asked(component, spacy_model, text, "booking_form", "concern")["tier"] is None
         assert _asked(component, spacy_model, text, "booking_form", "contact")["tier"] == "check"
+
+
+def _model_says(monkeypatch, component, category: str, confidence: float) -> None:
+    monkeypatch.setattr(component._crisis_model, "probability", lambda lemmas: confidence)
+    monkeypatch.setattr(component._crisis_model, "category", lambda lemmas: category)
+
+
+def test_the_model_alone_does_not_overrule_the_rules_reading_of_a_childs_doing(
+    component, spacy_model, monkeypatch
+):
+    _model_says(monkeypatch, component, "domestic_violence", 0.8)
+    text = "my 20 month old kicks me in the face at every diaper change, is this a phase"
+    message = _parse(component, spacy_model, text, [("behavior_question", 0.7)])
+    safety = message.get(SAFETY)
+    assert safety["category"] is None and safety["tier"] == "check"
+    assert safety["softened_by"] == ["child_is_the_doer"]
+
+
+def test_a_sure_model_still_stands_over_the_rules_reading(component, spacy_model, monkeypatch):
+    _model_says(monkeypatch, component, "domestic_violence", 0.97)
+    text = "my 20 month old kicks me in the face at every diaper change, is this a phase"
+    message = _parse(component, spacy_model, text, [("behavior_question", 0.7)])
+    assert message.get(SAFETY)["tier"] == "full"
+
+
+def test_a_child_in_danger_comes_before_the_adult_who_passed_out(
+    component, spacy_model, monkeypatch
+):
+    _model_says(monkeypatch, component, "harm_to_child", 0.95)
+    text = "the toddler next door is out on the porch in the snow and his mom is passed out"
+    message = _parse(component, spacy_model, text, [("out_of_scope", 0.5)])
+    safety = message.get(SAFETY)
+    assert safety["category"] == "harm_to_child"
+    assert safety["also"] == ["medical_emergency"]
+    assert message.get(INTENT)["name"] == "harm_to_child"

@@ -298,3 +298,64 @@ def test_neglect_and_quiet_wishes_to_be_gone(detector, text, category):
 )
 def test_everyday_words_near_those(detector, text):
     assert detector.detect(text).category is None
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # written for these tests (2026-12-06, #21): words of a danger used for something else
+        ("his seizure diary looks better since the new dose, can we talk", "a_condition"),
+        ("she takes meds for her seizures and gets cranky after, is that normal", "a_condition"),
+        ("the forms are in the blue envelope, do I bring them to intake", "a_thing"),
+        ("i nearly killed myself laughing at the puppet show", "figure_of_speech"),
+    ],
+)  # fmt: skip
+def test_words_of_a_danger_used_for_something_else_are_set_aside(detector, text, why):
+    result = detector.detect(text)
+    assert result.category is None, result.evidence
+    assert why in {reason for _, _, reason in result.set_aside}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my son is seizing and his lips look blue", "medical_emergency"),
+        ("been saving up my oxycodone, i'll take them all friday", "self_harm"),
+        ("sitting in the parking lot with the pistol in my lap", "self_harm"),
+        ("if anything happens to me the passwords and her birth certificate are in my desk",
+         "self_harm"),
+        ("got enuf pills to not wake up", "self_harm"),
+        ("he told me if i call anyone i'll wish i was never born", "domestic_violence"),
+    ],
+)  # fmt: skip
+def test_indirect_danger_of_the_kinds_the_dev_sets_missed(detector, text, category):
+    result = detector.detect(text)
+    assert result.category == category, (result.evidence, result.set_aside)
+
+
+def test_shaking_someone_to_wake_them_is_the_emergency_not_harm(detector):
+    result = detector.detect("my husband won't wake up, i keep shaking him and calling his name")
+    assert result.category == "medical_emergency"
+    assert "harm_to_child" not in result.also
+
+
+def test_an_adult_passed_out_drunk_is_an_adult_even_after_a_child_is_named(detector):
+    text = "my 3 year old is screaming in her crib and her dad is passed out drunk on the floor"
+    result = detector.detect(text)
+    assert result.secondary_only  # the passed-out adult belongs beside another danger
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("this is my last msg to anyone, tell her i'm sorry", "self_harm"),
+        ("bought rope on the way home, kids are at their dad's", "self_harm"),
+        ("the twins next door have been by themselves for two days", "harm_to_child"),
+        ("act like i'm ordering a pizza ok, he can see my screen", "domestic_violence"),
+        ("since the birth i'm soaking a pad an hour and dizzy", "medical_emergency"),
+        ("he got into the pills on the counter and ate a handful", "medical_emergency"),
+    ],
+)  # fmt: skip
+def test_last_words_covert_calls_and_signs_told_plainly(detector, text, category):
+    result = detector.detect(text)
+    assert result.category == category, (result.evidence, result.set_aside)

@@ -40,6 +40,25 @@ from bot.safety.softeners import softeners
         ("he used up all the diapers and didn't tell me. I could have killed him",
          ["killed him"], "figure_of_speech"),
         ("we don't feel unsafe there anymore since he moved out", [], "over"),
+        # written for these tests (2026-12-06, #21)
+        ("she had the vitamin jar open but I counted and none are missing", ["jar open"],
+         "not_happened"),
+        ("I thought she was choking on a grape but she wasn't, she spat it out", ["choking on"],
+         "not_happened"),
+        ("no one is in danger, I just meant the twins are killing me", ["killing me"],
+         "not_happened"),
+        ("let's say he got into the dishwasher pods, who do I call first?", ["pods"], "what_if"),
+        ("i keep thinking i'd freeze if the baby stopped breathing", ["stopped breathing"],
+         "what_if"),
+        ("does anyone run infant cpr classes near you, I'd panic if she choked", ["choked"],
+         "what_if"),
+        ("if my daughter tells you her uncle hit her back home, will you tell the police?",
+         ["hit her"], "what_if"),
+        ("the drive to your office is going to kill us every week", ["kill us"],
+         "figure_of_speech"),
+        ("my toddler's killing me with these 5am wakeups", ["killing me"], "figure_of_speech"),
+        ("he had surgery on his heart at birth but he's been home and healthy since march",
+         [], "over"),
     ],
 )  # fmt: skip
 def test_softening_words_beside_the_danger(text, evidence, kind):
@@ -68,6 +87,13 @@ def test_softening_words_beside_the_danger(text, evidence, kind):
 )  # fmt: skip
 def test_present_danger_is_not_softened(text, evidence):
     assert softeners(text, evidence) == []
+
+
+def test_without_evidence_a_long_message_is_read_around_its_most_worrying_sentence():
+    worst = "Six hours of sleep all week, the twins are teething."
+    text = f"Long day again. I'm dead. {worst} See you thursday"
+    assert "figure_of_speech" in softeners(text, worst=worst)
+    assert softeners(text) == []
 
 
 def test_without_evidence_only_a_short_message_is_read():

@@ -47,6 +47,7 @@ class Concern:
     score: float  # 1 - P(none): any danger or a check
     category: str  # the likeliest crisis category
     ambiguous: bool = False  # "check" outweighs every category: hypothetical, past, process
+    sentence: str = ""  # the most worrying sentence of a longer message ("" when the whole)
 
 
 @dataclass
@@ -74,12 +75,14 @@ class CheckModel:
         texts = [text, *sentences(text)]
         rows = self._probabilities(get_encoder().encode(texts))
         none = self.classes.index(NONE)
-        worst = rows[int(rows[:, none].argmin())]
+        at = int(rows[:, none].argmin())
+        worst = rows[at]
         crisis = [self.classes.index(c) for c in CATEGORIES if c in self.classes]
         category = self.classes[crisis[int(worst[crisis].argmax())]] if crisis else CATEGORIES[0]
         check = self.classes.index(CHECK) if CHECK in self.classes else None
         ambiguous = check is not None and bool(crisis) and worst[check] > worst[crisis].max()
-        return Concern(float(1.0 - worst[none]), category, bool(ambiguous))
+        sentence = texts[at] if at else ""
+        return Concern(float(1.0 - worst[none]), category, bool(ambiguous), sentence)
 
     def save(self, directory: Path) -> None:
         np.savez(directory / FILE, coef=self.coef, intercept=self.intercept,

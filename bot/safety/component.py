@@ -63,6 +63,10 @@ NO_CHECK_AFTER = {
     "i_am_safe", "cancel_booking", "reschedule_booking", "set_reminder", "stop_reminders",
     "ask_reminders", "choose_slot",
 }  # fmt: skip
+# Why the rules set a match aside that says the words meant something else (not "negated":
+# "can't do this anymore" is distress, not a denial).
+NOT_THAT_DANGER = {"child_is_the_doer", "figure_of_speech", "a_condition", "a_thing",
+                   "hedged", "not_a_person", "waking_someone", "a_threat"}  # fmt: skip
 PAST_DANGER = "past_danger"  # entity: danger mentioned as past context (domain.yml)
 logger = logging.getLogger(__name__)
 
@@ -176,13 +180,26 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 else None
             )
             category = found.category or model_category
+            also = found.also
+            if (
+                found.secondary_only
+                and model_category == "harm_to_child"
+                and model_confidence >= self._full_confidence
+            ):
+                # The rules found only a danger that belongs beside another ("the mom
+                # is passed out again"); the model, sure, names a child in danger (a
+                # toddler left outside in the cold): the child comes first.
+                category, also = model_category, [found.category, *found.also]
             if found.category and model_category:
                 source = "both"
             else:
                 source = "rules" if found.category else "model" if model_category else None
             tier = self._tier(text, category, model_confidence, found.evidence)
             if tier.get("tier") == "full":
-                tier = self._in_context(tier, text, category, source, found, message)
+                tier = self._in_context(
+                    tier, text, category, source, found, message,
+                    model_confidence, self._full_confidence,
+                )  # fmt: skip
             elif (
                 tier.get("tier") == "check"
                 and not category
@@ -198,7 +215,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 "category": category,
                 "source": source,
                 "evidence": found.evidence,
-                "also": found.also if category and found.category else [],
+                "also": also if category and found.category else [],
                 "past": found.past,
                 "model_confidence": model_confidence,
                 **tier,
@@ -232,6 +249,8 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         source: str | None,
         found: SafetyResult,
         message: Message,
+        model_confidence: float = 1.0,
+        full_confidence: float = 1.0,
     ) -> dict[str, Any]:
         """A full-protocol danger that its context makes a gentle check, else ``tier``.
 
@@ -239,8 +258,16 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         ("before I was around"); and inside a story about the child (bot.safety.asked).
         """
         asked = asked_in(message.get("metadata"))
+        # The rules read words of the same danger and set them aside as something else
+        # ("kicks me" by a toddler, "killing me" in jest, "his seizure meds"): the n-gram
+        # model alone, unsure, does not overrule them to the full protocol.
+        set_aside = [
+            why for cat, _, why in found.set_aside if cat == category and why in NOT_THAT_DANGER
+        ]
         if source == "model" and category in found.past:
             why = "past"
+        elif source == "model" and set_aside and model_confidence < full_confidence:
+            why = set_aside[0]
         elif child_reading(asked, category, source, text):
             why = f"asked:{asked.slot or asked.form}"
         else:
@@ -264,7 +291,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             raise RuntimeError("the safety component has no trained check layer")
         concern = self._check_model.concern(text)
         if category:
-            softened_by = softeners(text, evidence)
+            softened_by = softeners(text, evidence, worst=concern.sentence)
             if softened_by:
                 return {"tier": "check", "check_category": category, "softened": True,
                         "softened_by": softened_by, "check_score": concern.score}  # fmt: skip

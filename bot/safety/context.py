@@ -16,6 +16,7 @@ from bot.safety.lexicon import CLASSES, Rule
 
 NEGATIONS = {"not", "never", "no", "nothing", "none", "neither", "nor", "nobody"}
 NEGATION_LOOKBACK = 6
+NEGATION_CLOSERS = {"anymore", "more", "longer", "nemore"}
 # Words that place an unnamed "he"/"she" in a young child's day ("he throws his shoes at me
 # every time i say no more screens").
 CHILD_CONTEXT = {"screens", "screen", "tablet", "ipad", "bedtime", "nap", "naps", "tantrum",
@@ -61,8 +62,19 @@ RECENT = re.compile(
 # "I wanted to die of embarrassment".
 IDIOMS = re.compile(
     r"\b(up (the|a) wall|out of (her|his|their|my|our) sight|die (of|from) (embarrassment|"
-    r"laughing|laughter|shame|boredom|cuteness)|death of me)\b"
+    r"laughing|laughter|shame|boredom|cuteness)|death of me"
+    r"|kill\w* (myself|ourselves) laugh\w*"
+    r"|laugh\w* so hard)\b"
 )
+# A seizure named as the child's condition, not one happening now: "keppra for my son's
+# seizures", "his seizure log", "her seizure meds".
+SEIZURE_WORDS = {"seizure", "seizures", "seizing", "convulsion", "convulsions"}
+CONDITION_FOLLOWERS = {"log", "logs", "diary", "meds", "med", "medicine", "medication",
+                       "medications", "disorder", "doctor", "neurologist", "plan", "history",
+                       "clinic", "action", "protocol", "precautions", "monitor",
+                       "type"}  # fmt: skip
+DETERMINERS = {"the", "a", "an", "my", "his", "her", "their", "our", "your", "that", "this"}
+COLOURS = {"blue", "purple", "gray", "grey"}
 JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅")
 PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
          "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
@@ -88,6 +100,7 @@ OBJECT_FOLLOWERS = {"hard", "again", "so", "really", "too", "with", "when", "in"
                     "till", "or", "a", "the"}  # fmt: skip
 FIGURATIVE_FOLLOWERS = {"if", "when", "for"}
 CHILD_WORDS = set(CLASSES["CHILD"])
+ADULT_STATES = {"drunk", "high", "wasted", "blackout", "hammered"}
 ADULT_WORDS = set(CLASSES["ADULT"])
 
 
@@ -118,6 +131,14 @@ def reason_to_set_aside(rule: Rule, span: Span, doc: Doc) -> str | None:
         return "hedged"
     if rule.category == "medical_emergency" and _not_in_trouble(span, doc):
         return "negated"  # "didn't stop breathing", "no trouble breathing"
+    if rule.category == "medical_emergency" and _a_condition(span, doc):
+        return "a_condition"  # "his seizure log", "keppra for his seizures"
+    if rule.category == "medical_emergency" and _a_thing_of_that_colour(span, doc):
+        return "a_thing"  # "the papers are in the blue folder"
+    if rule.category == "harm_to_child" and _waking_someone(span, doc):
+        return "waking_someone"  # "she won't wake up, i'm shaking her"
+    if rule.category == "self_harm" and _a_threat_repeated(span, doc):
+        return "a_threat"  # "he said i'll wish i was dead": the violence rules answer it
     if rule.category == "medical_emergency" and _choking_someone(span, doc):
         return "an_act_of_violence"  # "he is choking me": the violence rules answer it
     victim_is_child = any(t.lower_ in CLASSES["CHILD_OBJ"] for t in span)
@@ -179,6 +200,8 @@ def _negated(span: Span, doc: Doc) -> bool:
         word = doc[i].lower_
         if word in CLAUSE_BREAKS or word in SENTENCE_BREAKS:
             return False
+        if word in NEGATION_CLOSERS and i < span.start - 1:
+            return False  # "can't do this anymore, gonna kill myself": that "not" is done
         if word in SUBJECTS and i < span.start - 1:
             # "not sleeping i keep thinking about ...": a new subject starts a new clause,
             # unless it directly precedes the match ("never i ...") which doesn't occur.
@@ -250,6 +273,8 @@ def _possessive_end(span: Span, doc: Doc) -> bool:
 
 def doer_resolved(span: Span, doc: Doc) -> str | None:
     """Who does the act, a pronoun resolved to the person it stands for."""
+    if any(t.lower_ in ADULT_STATES for t in doc[span.end : span.end + 2]):
+        return "adult"  # "he's passed out drunk": whoever "he" is, a grown-up
     doer = _doer(span, doc)
     if doer == "pronoun":
         return _resolve_pronoun(span.start, doc, _sentence(span, doc))
@@ -279,6 +304,34 @@ def _choking_someone(span: Span, doc: Doc) -> bool:
         return False
     nxt = doc[span.end].lower_ if span.end < len(doc) else ""
     return nxt in CHOKED_OBJECTS
+
+
+def _a_condition(span: Span, doc: Doc) -> bool:
+    """A seizure word that names the child's condition ("his seizure meds", "for her
+    seizures"), not a seizure happening now."""
+    if not any(t.lower_ in SEIZURE_WORDS for t in span):
+        return False
+    nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+    before = [t.lower_ for t in doc[max(span.start - 4, 0) : span.start]]
+    return nxt in CONDITION_FOLLOWERS or "for" in before or "absence" in before
+
+
+def _a_thing_of_that_colour(span: Span, doc: Doc) -> bool:
+    """'in the blue folder': a colour after a determiner names a thing, not a child's lips."""
+    colour = span[-1]
+    return colour.lower_ in COLOURS and colour.i > 0 and doc[colour.i - 1].lower_ in DETERMINERS
+
+
+def _waking_someone(span: Span, doc: Doc) -> bool:
+    """'she won't wake up, i'm shaking her': shaking to wake someone is the emergency."""
+    if not any(t.lemma_ == "shake" for t in span):
+        return False
+    return any(t.lemma_ in ("wake", "respond", "breathe") for t in _sentence(span, doc))
+
+
+def _a_threat_repeated(span: Span, doc: Doc) -> bool:
+    """'i'll wish i was dead' is what someone threatened, not the writer's wish."""
+    return span[0].lemma_ == "wish" and span.start > 0 and doc[span.start - 1].lemma_ == "will"
 
 
 def _hedged(span: Span, doc: Doc) -> bool:

@@ -52,6 +52,9 @@ class SafetyResult:
     past: list[str] = field(default_factory=list)  # categories mentioned only as past context
     set_aside: list[tuple[str, str, str]] = field(default_factory=list)  # (category, text, why)
     lemmas: str = ""  # the normalised message as lemmas: what the trained layer reads
+    # Every danger found belongs beside another (a weapon; an adult who passed out): the
+    # trained layer may name that other one (bot/safety/component.py).
+    secondary_only: bool = False
 
     @property
     def is_crisis(self) -> bool:
@@ -155,6 +158,8 @@ class SafetyDetector:
                     result.past.append(rule.category)
         if found - secondary:
             found -= secondary  # a secondary match beside another danger belongs to that one
+        else:
+            result.secondary_only = bool(found)
         if found:
             # With several categories the most urgent wins (a child not breathing first).
             result.category = next(c for c in URGENCY if c in found)

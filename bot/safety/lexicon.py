@@ -53,7 +53,8 @@ CLASSES: dict[str, list[str]] = {
                  "mouthwash", "polish", "paint", "ibuprofen", "iron", "nyquil", "syrup",
                  "melatonin", "xanax", "adderall", "percs", "percocet", "sertraline", "zoloft",
                  "prozac", "lithium", "insulin", "edibles", "methadone", "suboxone",
-                 "sleeping", "painkillers", "opioids", "klonopin", "valium", "ambien"],
+                 "sleeping", "painkillers", "opioids", "klonopin", "valium", "ambien", "oxycodone",
+                 "hydrocodone", "tramadol", "gabapentin", "lamotrigine", "seroquel", "trazodone"],
 }  # fmt: skip
 
 
@@ -152,6 +153,22 @@ RULES: list[Rule] = [
     Rule("self_harm", "steer|steering|swerve|swerving|drive|driving *3 into|off *3 wall|tree|bridge|river|traffic|truck"),
     Rule("self_harm", "stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding|stash|stashed|save|saved|saving *4 pill|pills|meds|tablets|medication|medicine"),
     Rule("self_harm", "how many *6 pill|pills|meds|tablets *4 enough|take", self_only=True),
+    # Medicine gathered or kept to take at once ("stockpiling my own sertraline... this
+    # weekend I'll take it all"); a weapon kept close ("my gun loaded in my lap").
+    Rule("self_harm", "stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding|stash|stashed *4 @INGESTED"),
+    Rule("self_harm", "@INGESTED **14 take|swallow it|them all", self_only=True),
+    Rule("self_harm", "gun|pistol|revolver|rifle *3 in|on my lap|mouth"),
+    # Papers put in order for the family: "if anything happens, her birth certificate is
+    # in the folder", "the life insurance papers in an envelope for my brother".
+    Rule("self_harm", "if anything happen|happens **16 birth certificate|password|passwords|insurance|custody|code"),
+    Rule("self_harm", "birth certificate **14 password|passwords|insurance"),
+    Rule("self_harm", "birth certificate **14 phone|pin code"),
+    Rule("self_harm", "password|passwords|insurance **14 birth certificate"),
+    Rule("self_harm", "life insurance **10 envelope|folder|drawer|for my|sister|brother|mom"),
+    # Last words: "this is my last msg on here", "I'm done after tonight"; the means bought.
+    Rule("self_harm", "my last message|msg|text|note *2 here|on|to|ever|anyone"),
+    Rule("self_harm", "done|finished *2 after tonight|today"),
+    Rule("self_harm", "buy|bought *1 rope"),
     # An overdose taken or at hand, said casually: "took like 25 of my sleeping pills",
     # "downed a handful of percs", "bought enough to not wake up".
     Rule("self_harm", "take|took|swallow|swallowed|down|downed|pop|popped|ate|eat *2 #NUM *4 @INGESTED", self_only=True, min_count=6, implies="medical_emergency"),
@@ -167,6 +184,7 @@ RULES: list[Rule] = [
     # Young children left alone for days: "they are alone in the apartment 3 days now".
     Rule("harm_to_child", "children|kids|they|baby|babies|toddler|toddlers|twins *5 alone|themselves *6 days|overnight|nights"),
     Rule("harm_to_child", "children|kids|they|baby|babies|toddler|toddlers|twins *5 alone|themselves *6 since *1 sunday|monday|tuesday|wednesday|thursday|friday|saturday|yesterday|last"),
+    Rule("harm_to_child", "children|kids|baby|toddler|twins **8 by themselves **8 since|for|all *2 sunday|monday|tuesday|wednesday|thursday|friday|saturday|yesterday|days|night|day"),
     Rule("harm_to_child", "molest|molested|molesting|rape|raped|raping"),
     Rule("harm_to_child", "=abused|=neglected|=mistreated"),
     Rule("harm_to_child", "sexually abuse|abused|abusing|touch|touching|touched|assault|assaulted"),
@@ -228,6 +246,9 @@ RULES: list[Rule] = [
     Rule("domestic_violence", "not let me *2 leave|go|outside", negatable=False),
     Rule("domestic_violence", "not feel safe", negatable=False),
     Rule("domestic_violence", "put me in the ground"),
+    Rule("domestic_violence", "like i am ordering *1 pizza"),  # talking in code, someone listening
+    # A threat told by the one it was made to: "he said if i leave i'll wish i was dead".
+    Rule("domestic_violence", "will wish *3 dead|die|born", negatable=False),
     Rule("domestic_violence", "burn *3 house|apartment|down"),
     Rule("domestic_violence", "coming|come|find|found *4 tonight|where we live|us", agent="person"),
     Rule("domestic_violence", "shove|shoves|shoving|push|pushes|pushing me *1 around", agent="person"),
@@ -290,6 +311,11 @@ RULES: list[Rule] = [
     Rule("medical_emergency", "head *3 hit|injury|bleeding|crack|cracked", negatable=False),
     Rule("medical_emergency", "split|gash|gashed|cut *3 head *1 open"),
     Rule("medical_emergency", "pod|pods|battery|batteries|magnet|magnets|pill|pills *3 chewed|bitten|swallowed|missing", not_self=True),
+    # "found grandma's heart pills in her purse and ate a bunch, I count maybe 8 missing"
+    Rule("medical_emergency", "pill|pills|tablets|meds|medicine|medication **10 ate|swallowed|chewed *1 a? bunch|handful|lot|some|few|them|all", not_self=True),
+    Rule("medical_emergency", "count|counted|counting *3 #NUM *1 missing|gone"),
+    Rule("medical_emergency", "soak|soaking|soaked|soaks *2 pad|pads"),  # bleeding after birth
+    Rule("medical_emergency", "pass|passing|passed *2 clot|clots"),
 ]  # fmt: skip
 
 

@@ -78,6 +78,8 @@ SHORT_FORMS: list[tuple[str, str]] = [
     (r"\bo\.?d\.?(ed|'d)?\b", "overdose"),
     (r"\bbreathin\b", "breathing"),
     (r"\bded\b", "dead"),
+    (r"\benu(f|ff)\b", "enough"),  # "got enuf to not wake up"
+    (r"\bag(n|ain)\b", "again"),
     (r"\bbc\b", "because"),
     (r"\bcuz\b", "because"),
     (r"\blil\b", "little"),
@@ -85,6 +87,10 @@ SHORT_FORMS: list[tuple[str, str]] = [
     (r"\b(the ?)?rap+y\b", "therapy"),
     (r"\bthe rapies\b", "therapies"),
 ]
+# Words of a family's life that the speller would turn into danger or away from the past
+# ("nicu" -> "nice" hid "in the NICU at birth").
+KEEP = frozenset({"nicu", "picu", "cpp", "ekg", "eeg", "epipen", "keppra", "inhaler",
+                  "nebulizer", "daycare", "preschool", "onesie", "tylenol", "motrin"})  # fmt: skip
 DICTIONARY = "frequency_dictionary_en_82_765.txt"  # shipped inside the symspellpy package
 _COMPILED = [(re.compile(pattern), repl) for pattern, repl in SHORT_FORMS]
 
@@ -113,7 +119,13 @@ class Speller:
 
     def correct(self, word: str) -> str:
         """The word a misspelled word was meant to be, or the word unchanged."""
-        if len(word) < 4 or not word.isalpha() or self.is_word(word) or word in self._keywords:
+        if (
+            len(word) < 4
+            or not word.isalpha()
+            or self.is_word(word)
+            or word in self._keywords
+            or word in KEEP
+        ):
             return word
         if word.endswith("in") and self.is_word(word + "g"):  # "hurtin" -> "hurting"
             return word + "g"

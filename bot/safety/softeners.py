@@ -25,12 +25,19 @@ from collections.abc import Sequence
 
 _NOT_HAPPENED = (
     r"\b(?:did ?n[o']?t|didnt|never|no one|nobody|nobodys|not going to|would never"
-    r"|wouldn'?t ever)\b[^.!?]{0,25}\b(?:touch|swallow|eat|ate|drink|get|got|hit|hurt"
+    r"|wouldn'?t ever)\b[^.!?]{0,25}\b(?:touch|swallow|eat|ate|drink|drive|drove|get|got|hit|hurt"
     r"|hurting|harm|put (?:his|her) hands|lay a hand|laid a hand|stop|stopped|fall|fell"
     r"|land|landed|choke|choked|break|broke|bleed|lose (?:consciousness|it))"
     r"|\b(?:not|isn'?t|wasn'?t|is not|was not) an emergency\b"
     r"|\bno (?:trouble|problem|problems|difficulty|issues?) breathing\b"
     r"|\bbreathing (?:fine|normally|normal|ok|okay)\b"
+    r"|\b(?:none|nothing|no pills?|no tablets?)(?: (?:are|were|is|was|'s))? (?:missing|gone)\b"
+    r"|\b(?:seal|foil)(?: seal)? (?:was |is )?(?:still )?(?:on|intact|unbroken)\b"
+    r"|\b(?:was|is|were)(?:n'?t| not) (?:drunk|high|choking|hurt)\b"
+    r"|\b(?:nobody|no one|no-one)(?:'s| is| was) (?:in danger|hurt|hurting)\b"
+    # "thought he was choking but he wasn't, he just gagged": the clause ends there.
+    r"|\bbut (?:he|she|it|they) (?:was|is|were)(?:n'?t| not)"
+    r"(?=\s*[,.;!?]|\s*$|\s+(?:he|she|it|they|just|and)\b)"
 )
 _OVER = (
     r"\b(?:totally|completely|perfectly|fully) (?:fine|ok|okay|recovered|healed)\b"
@@ -38,6 +45,7 @@ _OVER = (
     r"|\bnow and (?:totally |completely )?(?:fine|ok|okay|healthy|safe)\b"
     r"|\brecovered\b|\bgot (?:help|treatment) and\b|\bdoing (?:much |way )?better now\b"
     r"|\b(?:do not|don'?t|dont|no longer) feel unsafe\b"
+    r"|\bbeen (?:home|healthy|fine|well|thriving)(?: and \w+)? (?:for|since|ever since)\b"
 )
 _WHAT_IF = (
     r"\bwhat (?:would|should|do) (?:i|we|you) do if\b|\bif (?:she|he|my \w+|the baby|they) ever\b"
@@ -45,9 +53,18 @@ _WHAT_IF = (
     r"|\bhow (?:do|would|will|can) (?:i|we|you) (?:know|tell) if\b|\bwhat are the signs\b"
     r"|\b(?:when|should) (?:should |do )?(?:i|we) (?:call|go to|take \w+ to)\b[^.?!]{0,40}\bif\b"
     r"|\bin case of\b"
+    r"|\b(?:let'?s say|say|suppose|supposing|imagine) (?:my|our|the|she|he|if|a)\b[^.?!]{0,100}\?"
+    r"|\bwhat (?:i'?d|i would|we'?d|we would) do if\b[^.?!]{0,25}\b(?:choked|chokes|stopped|"
+    r"stops|fell|falls|swallowed|swallows|had a|has a|got hurt|gets hurt|drowned|burned)\b"
+    r"|\b(?:cpr|first aid) (?:class|classes|course|courses|training)\b"
+    r"|\b(?:i'?d|i would|we'?d) (?:panic|freeze|freak out|not know what to do) if\b"
+    r"|\b(?:the )?(?:therapist|clinician|counselor|counsellor|clinic|you|they) (?:will|would|"
+    r"must|has to|have to|need to|is going to|gonna) (?:tell|call|report \w+ to|report to) "
+    r"(?:the )?(?:police|cps|child services|authorities)\b"
     r"|\bif (?:she|he|i|my \w+|the baby) (?:were|was) to\b"
     r"|\b(?:do|would|will) (?:you|you guys|the therapist|they|she|he|clinicians?) "
-    r"(?:have to |need to )?(?:report|call cps|call the police|tell cps)\b"
+    r"(?:have to |need to )?(?:report|call cps|call the police|tell cps|tell the police|"
+    r"tell police|call child services)\b"
     r"|\bmandat(?:ed|ory) report"
     r"|\b(?:be|get|gets|got) reported\b|\btake (?:my|the|our) (?:kids|baby|children|son|daughter)"
     r" away\b"
@@ -63,7 +80,12 @@ _FIGURE = (
     r"(?:kill|murder|strangle) (?:me|us)\b(?=.*\b(?:forgot|forget|late|if (?:she|he|they|i)"
     r" (?:find|finds|see|sees|hear|hears)|when (?:she|he|they) (?:see|sees|find|finds)|lol|"
     r"haha|ugh|again|spent|spilled|broke (?:the|her|his|my)|missed|can'?t come)\b)"
-    r"|\b(?:i'?m|im|i am) (?:so |literally )?dead\b|\bdying to\b|\b(?:is|are) killing me\b"
+    r"|\b(?:i'?m|im|i am) (?:so |literally )?dead\b|\bdying to\b"
+    r"|(?:\b(?:is|are)|'s|'re) killing me\b"
+    # Something, not someone, that will "kill us": the traffic, the bills, this heat.
+    r"|\b(?:traffic|drive|commute|heat|bills?|rent|prices?|gas|wait|week|schedule|job|work|"
+    r"teething|regression|paperwork|stairs)\b[^.?!]{0,25}\b(?:will|'ll|is going to|going to|"
+    r"gonna) (?:kill|murder) (?:me|us)\b"
     r"|\bto death\b|\bover my dead body\b"
 )
 _MEANT = re.compile(
@@ -89,17 +111,22 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_SENTENCES_WITHOUT_EVIDENCE = 2
 
 
-def softeners(text: str, evidence: Sequence[str] = ()) -> list[str]:
+def softeners(text: str, evidence: Sequence[str] = (), worst: str = "") -> list[str]:
     """The kinds of softening words beside the danger in ``text`` (empty: none).
 
-    ``evidence`` is what the rules matched; without it (the n-gram model alone found
-    the danger) a message of one or two sentences is read whole, a longer one not at all.
+    ``evidence`` is what the rules matched. Without it (the n-gram model alone found the
+    danger) a message of one or two sentences is read whole; a longer one around
+    ``worst``, the sentence the encoder found most worrying, and the one on each side of
+    it ("I'm dead. 4 hours of sleep in 3 days..."); else not at all.
     """
     sentences = [s for s in SENTENCE_END.split(text) if s.strip()]
     words = [e.lower() for e in evidence if e]
     at = [i for i, s in enumerate(sentences) if any(w in s.lower() for w in words)]
-    if not at:
-        at = list(range(len(sentences))) if len(sentences) <= MAX_SENTENCES_WITHOUT_EVIDENCE else []
+    if not at and len(sentences) <= MAX_SENTENCES_WITHOUT_EVIDENCE:
+        at = list(range(len(sentences)))
+    elif not at and worst:
+        centre = [i for i, s in enumerate(sentences) if worst.strip() in s or s.strip() in worst]
+        at = sorted({j for i in centre[:1] for j in (i - 1, i, i + 1) if 0 <= j < len(sentences)})
     scope = " ".join(sentences[i] for i in at)
     found = [kind for kind, pattern in KINDS.items() if pattern.search(scope)]
     if "laughter" in found and not _IN_JEST.search(scope):
