@@ -49,3 +49,42 @@ async def test_the_question_back_offers_a_visit_else_the_rephrase_prompt():
     d = CollectingDispatcher()
     await ActionNotUnderstood().run(d, _tracker("/book_appointment"), {})
     assert [m["response"] for m in d.messages] == ["utter_fallback"]
+
+
+@pytest.mark.parametrize(
+    "text", ["hey its 4am just got off work", "Hi, I'm so sorry to do this, I know it's late",
+             "good morning, hope your weekend went well"],
+)  # fmt: skip
+async def test_a_greeting_or_apology_before_the_point_is_told_to_go_ahead(text):
+    d = CollectingDispatcher()
+    await ActionNotUnderstood().run(d, _tracker(text), {})
+    assert [m["response"] for m in d.messages] == ["utter_go_ahead"]
+
+
+async def test_a_question_not_understood_after_a_greeting_still_gets_the_rephrase_prompt():
+    d = CollectingDispatcher()
+    await ActionNotUnderstood().run(d, _tracker("hi, what about the zorblax?"), {})
+    assert [m["response"] for m in d.messages] == ["utter_fallback"]
+
+
+def _said(intent: str, text: str) -> Tracker:
+    tracker = _tracker(text)
+    tracker.latest_message["intent"] = {"name": intent}
+    return tracker
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "response"),
+    [("deny", "no.", "utter_no_problem"), ("affirm", "yes", "utter_go_ahead"),
+     ("skip_step", "hey there. quick question first", "utter_go_ahead"),
+     ("faq", "zorblax", "utter_default")],
+)  # fmt: skip
+async def test_the_dialogue_fallback_is_never_a_dead_end(intent, text, response):
+    from rasa_sdk.events import UserUtteranceReverted
+
+    from actions.fallback import ActionDialogueFallback
+
+    d = CollectingDispatcher()
+    events = await ActionDialogueFallback().run(d, _said(intent, text), {})
+    assert [m["response"] for m in d.messages] == [response]
+    assert events == [UserUtteranceReverted()]

@@ -33,6 +33,7 @@ class FakeBot:
             self.asking = list(FORM)
         elif not text.startswith("what"):
             self.events.append({"event": "action", "name": "action_default_fallback"})
+            self.events.append({"event": "bot", "metadata": {"utter_action": "utter_default"}})
         return []
 
     def tracker(self, sender: str) -> dict:

@@ -189,3 +189,25 @@ def test_a_labelled_topic_is_what_a_call_is_about():
     text = ("Request a call. Name: Marcus. Topic: preparing my 2-year-old daughter for my "
             "upcoming deployment.")  # fmt: skip
     assert topic_said(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("May a grandfather come to the sessions? Thank you, Walter Briggs", "Walter"),
+        ("I would like to book a first visit for my granddaughter, please. Walter", "Walter"),
+        ("can someone call me back please. Thanks", None),
+        ("ok. Sounds Good", None),
+    ],
+)
+def test_a_name_signed_at_the_end(text, name):
+    assert name_said(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("my daughter is for years old and wont sleep", "four years"),
+     ("hes to yrs old", "two yrs"), ("we waited for years to get help", None)],
+)  # fmt: skip
+def test_an_age_typed_by_ear(text, age):
+    assert age_said(text) == age

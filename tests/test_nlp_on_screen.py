@@ -54,3 +54,10 @@ def test_days_and_times_at_the_time_question_are_its_answer():
     )
     assert answer_on_screen("how long is a session", times) is None
     assert answer_on_screen("do you have anything saturday morning?", times) is None
+
+
+def test_a_number_with_a_note_at_the_contact_question_is_its_answer():
+    contact = asked("handoff_form", "contact")
+    assert answer_on_screen("617-555-0148 but text first, i never pick up", contact) == "inform"
+    # With a question beside it, the classifier answers it (the number is kept after).
+    assert answer_on_screen("617-555-0148. do you do evenings?", contact) is None

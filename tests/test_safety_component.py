@@ -344,3 +344,12 @@ def test_a_child_in_danger_comes_before_the_adult_who_passed_out(
     assert safety["category"] == "harm_to_child"
     assert safety["also"] == ["medical_emergency"]
     assert message.get(INTENT)["name"] == "harm_to_child"
+
+
+def test_a_sibling_hurt_by_a_bare_he_is_checked_inside_a_story_of_the_child(component, spacy_model):
+    text = "since his sister was born in may he pinches the baby when i feed her"
+    assert _asked(component, spacy_model, text, None, None)["tier"] == "full"
+    inside = _asked(component, spacy_model, text, "booking_form", "concern")
+    assert inside["tier"] == "check" and inside["check_category"] == "harm_to_child"
+    named = "since his sister was born my boyfriend pinches the baby when she cries"
+    assert _asked(component, spacy_model, named, "booking_form", "concern")["tier"] == "full"

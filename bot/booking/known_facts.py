@@ -60,8 +60,14 @@ _AGES = [
 ]
 
 
+# Typed by ear: "he is for years old", "she's to years old".
+_AGE_HOMOPHONES = {"for": "four", "fore": "four", "to": "two", "too": "two"}
+_SOUNDS_LIKE_AGE = re.compile(r"\b(for|fore|to|too)(?=\s+(?:years?|yrs?)\s+old\b)", re.I)
+
+
 def age_said(text: str) -> str | None:
     """The child's age as said in a sentence ("he's 3", "my 18 month old"), else None."""
+    text = _SOUNDS_LIKE_AGE.sub(lambda m: _AGE_HOMOPHONES[m.group(1).lower()], text)
     for pattern in _AGES:
         match = pattern.search(text)
         if match:

@@ -31,10 +31,13 @@ _INTRO_CUES = re.compile(
     r"(?:^|[.!?]\s+|,\s*|\(\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
     r"([A-Z][a-z'\-]+)\b"
 )
-# "Keisha here, ...", "- Keisha" or "thanks, Keisha" at the end: a signed message.
+# "Keisha here, ...", "- Keisha", "thank you, Dorothy Haines" or "please. Dorothy" at the
+# end: a signed message.
 _SIGN_OFF = re.compile(
     r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
-    r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty)[,!.]?)\s*([A-Z][a-z'\-]+)[.!]?\s*$)"
+    r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty|please|regards|sincerely|blessings)[,!.]?)"
+    r"\s*([A-Z][a-z\-]+)(?:\s+[A-Z][a-z\-]+)?"
+    r"[.!]?\s*$)"
 )
 # "It's Keisha.", "Keisha, mom of two", "Ms. Johnson here"
 _OTHER_INTROS = re.compile(
@@ -58,6 +61,8 @@ _NOT_NAMES = {
     "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
     "august", "september", "october", "november", "december", "true", "late", "early",
     "over", "done", "complicated", "christmas", "summer", "winter", "spring", "fall",
+    "thanks", "thank", "thx", "bye", "regards", "cheers", "blessings", "god", "amen",
+    "to", "and", "or", "for", "with", "regarding", "re",
 }  # fmt: skip
 
 RELATIONSHIPS = [

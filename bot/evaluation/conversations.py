@@ -50,7 +50,10 @@ SLOT_KEYS = {
 }
 # Yes/no questions a writer need not answer: a caregiver would say this.
 DEFAULT_ANSWERS = {"save": "yes", "share": "no", "confirm": "yes"}
-FALLBACKS = {"utter_default", "utter_fallback", "action_default_fallback"}
+# What the caregiver reads when the bot did not follow: the rephrase prompt and the lost
+# thread. Not the dialogue fallback's action itself: it takes a bare "no" kindly
+# (actions/fallback.py), and only its lost-thread reply is a miss.
+FALLBACKS = {"utter_default", "utter_fallback"}
 NOT_IN_DANGER = "no, we're safe"  # said to the gentle check in a conversation about no danger
 YES_A_VISIT = "yes"  # said to "did you mean a first visit?" by a caregiver who came to book
 MAX_ANSWERS = 14  # questions answered in one ``answer: all`` before the player gives up

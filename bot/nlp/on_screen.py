@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.booking.contact import parse_contact
 from bot.booking.corrections import is_correction
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
@@ -37,6 +38,10 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         return "inform"
     if asked.slot == "contact" and _THIS_NUMBER.match(text):
         return "affirm"
+    if asked.slot == "contact" and "?" not in text and parse_contact(text) is not None:
+        # "312-913-2274 text first pls i dont pick up unknown numbers" is the answer, not
+        # a question about how to contact the clinic.
+        return "inform"
     if asked.slot == "time_preference" and "?" not in text and parse_preference(text) is not None:
         # "Any weekday afternoon. I'm retired, so quite flexible" answers the question,
         # even where its words read as stress (answered, then asked again, in a loop).

@@ -32,6 +32,16 @@ ADULT_NAMED = re.compile(
 )  # not "his dad": "his dad got locked up and since then he hits me" is the child
 
 
+# A bare "he"/"she" hurting a baby or a sibling, in a story about the child: most likely
+# the child's own behaviour towards a brother or sister.
+SIBLING_HURT = re.compile(
+    r"\b(he|she|hes|shes|he's|she's)\b[^.!?]{0,30}\b(hit|hits|hitting|bite|bites|biting|push|"
+    r"pushes|pushing|kick|kicks|kicking|pinch|pinches|pinching|scratch\w*)\b[^.!?]{0,12}"
+    r"\b(the|his|her|our|my) (new |little |baby )?(baby|brother|sister|sibling)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Asked:
     form: str | None = None
@@ -58,10 +68,13 @@ def child_reading(asked: Asked, category: str, source: str | None, text: str) ->
     """Whether a full-protocol danger is better checked, given the question it answers.
 
     Inside a story about the child: a danger only the n-gram model saw, and violence
-    at home found by the rules with no adult named (the "he" is most likely the child).
+    at home or a baby or sibling hurt, found by the rules from a bare "he" or "she" with
+    no adult named (the "he" is most likely the child).
     """
     if not asked.about_the_child:
         return False
     if source == "model":
         return True
+    if category == "harm_to_child" and SIBLING_HURT.search(text):
+        return not ADULT_NAMED.search(text)  # "since the new baby came he hits the baby"
     return category == "domestic_violence" and not ADULT_NAMED.search(text)

@@ -1,0 +1,38 @@
+"""An answer to the question on screen, said beside another question, is kept.
+
+Why: "anything late morning, like 10 or 11? can I bring the baby?" at the booking's
+time question was answered as a question about who can come, then the time question
+was asked again; the caregiver gave the same answer, and the bot looped. Rasa does
+not validate a form's slot from a message that interrupted the form, so after the
+question is answered this action fills the question on screen with what the message
+also held (days and times; a phone number or email).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.booking.contact import parse_contact
+from bot.booking.preferences import parse_preference
+
+
+class ActionKeepAnswerOnScreen(Action):
+    """Fills the form's requested slot from the message that interrupted it."""
+
+    def name(self) -> str:
+        return "action_keep_answer_on_screen"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = str(tracker.latest_message.get("text") or "")
+        asked = tracker.get_slot("requested_slot")
+        if asked == "time_preference" and parse_preference(text) is not None:
+            return [SlotSet("time_preference", text)]
+        if asked == "contact" and (contact := parse_contact(text)) is not None:
+            return [SlotSet("contact", contact.phone or contact.email)]
+        return []
