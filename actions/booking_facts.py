@@ -206,6 +206,7 @@ def _booking_stage_set(event: dict) -> bool:
 
 SAID_BACK = "utter_booking_facts_said_back"
 GLAD_TO_HELP = "I'd be glad to help you book a first visit"
+INTRO_SAID = "booking_intro_said"  # the name question then asks the name alone (domain.yml)
 
 
 def _describe(values: dict[str, Any]) -> str:
@@ -233,13 +234,18 @@ def _say_carried(
     if months is None or not get_profile().is_age_eligible(float(months)):
         carried.pop("child_age_months", None)  # an age outside the range is explained
     name = carried.get("caregiver_name")
-    greeting = (
-        f'{GLAD_TO_HELP}, {name}. I\'ll ask a few short questions (you can say "stop" at any time).'
-        if name and opening
-        else None
-    )
     shown = {k: v for k, v in carried.items() if k != "caregiver_name" or not opening}
     facts = _describe(shown)
+    # The opening line comes first, also when the name is still to be asked ("I'd be glad
+    # to help... From what you've told me..." and then "First, what's your first name?").
+    who = f", {name}" if name else " with one of our clinicians"
+    greeting = (
+        f'{GLAD_TO_HELP}{who}. I\'ll ask a few short questions (you can say "stop" at any time).'
+        if opening and (name or shown)
+        else None
+    )
+    if greeting and not name:
+        events.append(SlotSet(INTRO_SAID, True))
     lines = [greeting] if greeting else []
     if facts:
         lines.append(f"From what you've told me, {facts}. If that's not right, just tell me.")

@@ -256,3 +256,17 @@ async def test_a_number_with_please_leave_a_message_answers_the_contact_question
     tracker = form_tracker(["book a visit", text], requested="contact", intent="request_person")
     slots = set_slots(await ValidateBookingForm().run(CollectingDispatcher(), tracker, DOMAIN))
     assert slots["contact"] == "+13122638810"
+
+
+async def test_the_opening_line_comes_before_the_facts_when_the_name_is_still_to_come():
+    said = [
+        "I look after my grandson full time, he is four years old.",
+        "I would like to make an appointment please",
+    ]
+    d = CollectingDispatcher()
+    events = await ValidateBookingForm().run(d, form_tracker(said), DOMAIN)
+    [note] = d.messages
+    assert note["said_back"].startswith("I'd be glad to help you book a first visit with one")
+    assert note["said_back"].index("I'd be glad") < note["said_back"].index("From what")
+    # The name question then asks the name alone (domain.yml: booking_intro_said).
+    assert set_slots(events)["booking_intro_said"] is True
