@@ -16,8 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.booking.contact import parse_contact
-from bot.booking.preferences import parse_preference
+from actions.booking_form import quiet_answer
 
 
 class ActionKeepAnswerOnScreen(Action):
@@ -29,10 +28,9 @@ class ActionKeepAnswerOnScreen(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        text = str(tracker.latest_message.get("text") or "")
         asked = tracker.get_slot("requested_slot")
-        if asked == "time_preference" and parse_preference(text) is not None:
-            return [SlotSet("time_preference", text)]
-        if asked == "contact" and (contact := parse_contact(text)) is not None:
-            return [SlotSet("contact", contact.phone or contact.email)]
+        if asked in ("time_preference", "contact"):
+            kept = quiet_answer(asked, tracker.latest_message.get("text"))
+            if kept is not None:
+                return [SlotSet(asked, kept)]
         return []

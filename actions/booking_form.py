@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -16,7 +16,7 @@ from actions.booking_common import in_thread, last_intent, sms_phone
 from actions.booking_facts import CarriesFacts
 from actions.faq import describe_age
 from actions.replies_said import after_violence_reply, replies_in_loop
-from bot.booking.contact import parse_contact
+from bot.booking.contact import missing_area_code, parse_contact, readable_phone, with_area_code
 from bot.booking.preferences import parse_preference
 from bot.booking.said_who import clean_relationship, name_said
 from bot.clinic import get_profile
@@ -52,14 +52,48 @@ MISSES = {
 }
 
 
-def missed(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Says kindly that an answer didn't fit; the second time, offers a way out too."""
+# A seven-digit number at the contact question: what is missing is said plainly.
+NEEDS_AREA_CODE = "utter_contact_needs_area_code"
+AREA_CODE_ASSUMED = "utter_contact_area_code_assumed"
+# The third answer to one question that doesn't fit ends the questions (StopsAfterMisses).
+GAVE_UP = "utter_gave_up_asking"
+MAX_MISSES = 3
+
+
+def missed(
+    slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str | None = None
+) -> None:
+    """Says kindly that an answer didn't fit (``response`` when it says what is missing);
+    the second time, offers a way out too; the third time, stops asking."""
     if tracker.get_slot("requested_slot") != slot:
         return  # said in passing, not asked yet: the question comes, never a scolding
     invalid, way_out = MISSES[slot]
     said = replies_in_loop(tracker)
-    again = said.count(invalid) + said.count(way_out) > 0
-    dispatcher.utter_message(response=way_out if again else invalid)
+    before = sum(said.count(name) for name in (invalid, way_out, NEEDS_AREA_CODE))
+    if before >= MAX_MISSES - 1:
+        dispatcher.utter_message(response=GAVE_UP)
+    elif response and not before:
+        dispatcher.utter_message(response=response)
+    else:
+        dispatcher.utter_message(response=way_out if before else invalid)
+
+
+class StopsAfterMisses:
+    """Mixed into a form's validation (before FormValidationAction): after the way out
+    was said and a third answer still doesn't fit, the form ends and the bot listens,
+    instead of asking the same question forever (a number the phone library refuses)."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)  # type: ignore[misc]
+        if any(message.get("response") == GAVE_UP for message in dispatcher.messages):
+            events += [
+                SlotSet("requested_slot", None),
+                ActiveLoop(None),
+                FollowupAction("action_listen"),
+            ]
+        return events
 
 
 def clean_name(text: str) -> str | None:
@@ -104,7 +138,7 @@ def months_from(tracker: Tracker, text: str) -> float | None:
     return age_in_months(text)
 
 
-class ValidateBookingForm(CarriesFacts, FormValidationAction):
+class ValidateBookingForm(StopsAfterMisses, CarriesFacts, FormValidationAction):
     """Checks name, relationship, age (against the clinic profile), concern, contact, times."""
 
     def name(self) -> str:
@@ -159,11 +193,24 @@ class ValidateBookingForm(CarriesFacts, FormValidationAction):
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value or "").strip()
-        if parse_preference(text) is None:
+        kept = quiet_answer("time_preference", value)
+        if kept is None:
             missed("time_preference", dispatcher, tracker)
-            return {"time_preference": None}
-        return {"time_preference": text}
+        return {"time_preference": kept}
+
+
+def quiet_answer(slot: str, value: Any) -> str | None:
+    """The slot's value read from an answer, or None, with nothing said.
+
+    Why: the form's validators and the action that keeps an answer given beside another
+    question (answer_kept) must read days, times and contacts the same way.
+    """
+    text = str(value or "").strip()
+    if slot == "time_preference":
+        return text if parse_preference(text) is not None else None
+    if slot == "contact" and (contact := parse_contact(text)) is not None:
+        return contact.phone or contact.email
+    return None
 
 
 def check_contact(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
@@ -176,11 +223,17 @@ def check_contact(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
         return own
     if not str(value or "").strip():
         return None  # not given yet (a flow starting cleared it): asked, never scolded
-    contact = parse_contact(str(value or ""))
-    if contact is None:
-        missed("contact", dispatcher, tracker)
-        return None
-    return contact.phone or contact.email
+    if (contact := quiet_answer("contact", value)) is not None:
+        return contact
+    local = with_area_code(str(value), get_profile().local_area_code)
+    if local is not None:
+        # "my home phone is 555-0142": read with the clinic's area code, and said back.
+        dispatcher.utter_message(response=AREA_CODE_ASSUMED, number=readable_phone(local))
+        return local
+    missed(
+        "contact", dispatcher, tracker, NEEDS_AREA_CODE if missing_area_code(str(value)) else None
+    )
+    return None
 
 
 # Each form asks for a contact for its own reason, and says it.

@@ -18,15 +18,7 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.offers import BOOKING_WORDS
-
-# Beyond the booking words: "get him in", "get my son seen", "sign my grandson up".
-GETTING_IN = re.compile(
-    r"\b(get|getting|bring|bringing)\s+(him|her|them|us|my\s+\w+|the\s+\w+|our\s+\w+)"
-    r"(\s+\w+)?\s+(in|seen|started)\b|\bsign\s+(\w+\s+){1,2}up\b|\benroll\w*\b|\bintake\b",
-    re.IGNORECASE,
-)
-
+from bot.nlp.booking_words import names_a_booking
 
 # "hey its 4am just got off work", "Hi, I'm so sorry to do this, I know it's short
 # notice": a greeting or an apology before the point, with the point still to come.
@@ -43,10 +35,6 @@ def is_preamble(text: str) -> bool:
     return (
         bool(PREAMBLE.match(text)) and "?" not in text and len(text.split()) <= MAX_PREAMBLE_WORDS
     )
-
-
-def names_a_booking(text: str) -> bool:
-    return bool(BOOKING_WORDS.search(text) or GETTING_IN.search(text))
 
 
 class ActionNotUnderstood(Action):

@@ -43,11 +43,38 @@ class ActionFaqFollowup(Action):
         if (message.get("safety") or {}).get("past"):
             dispatcher.utter_message(response="utter_safety_gentle_line")
         text = str(message.get("text") or "")
-        if asks_for_person(text) and contact_said(text):
+        answered_a_question = (message.get("intent") or {}).get("name") == "faq"
+        act = second_act(message) if answered_a_question else None
+        if act == "request_person" and not asks_for_person(text):
+            act = None  # "my caseworker told me to reach out": no one asked to be called
+        if act == "request_person" or (asks_for_person(text) and contact_said(text)):
             # "I need speak with somebody in spanish... my number is ...": the question
             # is answered, then the person request it came with is taken down.
+            if act == "request_person":
+                dispatcher.utter_message(response="utter_contact_person")
             return [FollowupAction("handoff_form")]
+        if act:
+            # "set me a reminder for 8pm, and does CPP cost anything?": answered, then done.
+            return [FollowupAction(SECOND_ACTS[act])]
         return []
+
+
+# Requests asked beside an FAQ question, carried out after its answer: the form each
+# starts (a booking beside a question is read the other way round, bot/nlp/reading_rules).
+SECOND_ACTS = {
+    "request_person": "handoff_form",
+    "set_reminder": "reminder_form",
+    "start_reflection": "reflection_form",
+}
+
+
+def second_act(message: dict) -> str | None:
+    """A request asked beside the question just answered ("...and can someone call me
+    tomorrow"), marked like a second question with an ``also_asked`` entity."""
+    for entity in message.get("entities", []):
+        if entity.get("entity") == "also_asked" and entity.get("value") in SECOND_ACTS:
+            return str(entity["value"])
+    return None
 
 
 def second_faq_answer(message: dict) -> str | None:

@@ -14,6 +14,7 @@ from actions.booking_common import in_thread, last_intent, report_error
 from actions.booking_facts import said_so_far
 from actions.booking_form import (
     SKIPPED,
+    StopsAfterMisses,
     check_contact,
     clean_name,
     name_answer,
@@ -21,7 +22,7 @@ from actions.booking_form import (
 )
 from actions.replies_said import replies_said, violence_reply_given
 from bot.booking.handoffs import create_handoff, expected_contact_text
-from bot.booking.known_facts import contact_said, topic_said
+from bot.booking.known_facts import MIN_TOPIC_WORDS, contact_said, topic_said
 from bot.booking.said_who import name_said
 from bot.safety.flags import latest_open_flag
 
@@ -32,6 +33,7 @@ _WHEN = re.compile(
     r"(week ?day|week ?end|mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?s?\b.*?"
     r"(morning|afternoon|evening|night)?s?|mornings?|afternoons?|evenings?|any ?time|"
     r"lunch ?time|nap ?time|(after|before|between|from)\s+\d{3,4}|"
+    r"\d{1,2}(:\d\d)?\s*(am|pm)?\s*(-|to|til|till)\s*\d{1,2}(:\d\d)?\s*(am|pm)|"
     r"(best|good) time( to (call|reach|text))?\s*[:\-]\s*\w)",
     re.I,
 )  # "Best time: 0700-0800 or after 1800" as a form would be filled in
@@ -71,7 +73,7 @@ def handoff_reason(tracker: Tracker) -> str:
     return "asked_for_person"
 
 
-class ValidateHandoffForm(FormValidationAction):
+class ValidateHandoffForm(StopsAfterMisses, FormValidationAction):
     def name(self) -> str:
         return "validate_handoff_form"
 
@@ -102,13 +104,18 @@ class ValidateHandoffForm(FormValidationAction):
         if tracker.get_slot(slot) is not None or tracker.get_slot("requested_slot") == slot:
             return {}
         starting = tracker.get_slot("requested_slot") is None
-        # At the start, a name or a phone number or email said earlier in the conversation
-        # ("this is Ana", "you can reach me at 312 555 0147") is not asked again.
-        texts = (
-            said_so_far(tracker)
-            if starting and slot in ("caregiver_name", "contact")
-            else [str(tracker.latest_message.get("text") or "")]
-        )
+        # At the start, a name, a phone number or email, or a good time said earlier in the
+        # conversation ("this is Ana", "you can reach me at 312 555 0147", "can someone
+        # call me tomorrow morning" before a safety check) is not asked again; what it is
+        # about, from the newest message long enough to say it (the request itself, not
+        # the "no, we're safe" typed to a gentle check after it).
+        typed = said_so_far(tracker)
+        if starting and slot in ("caregiver_name", "contact", "handoff_time"):
+            texts = typed
+        elif starting and slot == "handoff_about":
+            texts = [t for t in typed if len(t.split()) >= MIN_TOPIC_WORDS][:1]
+        else:
+            texts = [str(tracker.latest_message.get("text") or "")]
         for text in texts:
             found = read(text)
             if found:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_common import in_thread, last_intent, report_error
-from actions.booking_form import check_contact, missed
+from actions.booking_form import StopsAfterMisses, check_contact, missed
 from actions.replies_said import replies_since
 from bot.booking.bookings import cancel_booking, find_booking
 from bot.booking.contact import parse_contact
@@ -86,7 +86,7 @@ async def _looked_up(
     return {"booking_stage": "verified"}
 
 
-class ValidateManageBookingForm(FormValidationAction):
+class ValidateManageBookingForm(StopsAfterMisses, FormValidationAction):
     def name(self) -> str:
         return "validate_manage_booking_form"
 
@@ -222,7 +222,7 @@ class ActionManageBookingResult(Action):
         return [SlotSet("booking_stage", "cancelled"), SlotSet("manage_action", None)]
 
 
-class ValidateRescheduleForm(FormValidationAction):
+class ValidateRescheduleForm(StopsAfterMisses, FormValidationAction):
     def name(self) -> str:
         return "validate_reschedule_form"
 

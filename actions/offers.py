@@ -9,7 +9,6 @@ answered with "what would you like to know?", never with "I lost the thread".
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,12 +18,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.replies_said import replies_said
 from bot.booking.known_facts import asks_for_person
+from bot.nlp.booking_words import BOOKING_WORDS
 
 BOOK, PERSON, REMINDER = "book", "person", "reminder"
 YES, NO = "affirm", "deny"
-BOOKING_WORDS = re.compile(
-    r"\b(book|booking|appointment|appt|apt|sign (me|us|him|her) up|schedule|first visit)\b", re.I
-)
 
 
 def offer_of(response: str | None, domain: DomainDict) -> str | None:

@@ -6,10 +6,11 @@ import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.booking.known_facts import asks_for_person
 from bot.safety import CATEGORIES
 from bot.safety.alerts import mask_conversation, send_alert
 from bot.safety.flags import record_flag
@@ -75,4 +76,10 @@ class ActionFlagSafety(Action):
             list(safety.get("evidence") or []),
             safety.get("source") or "model",
         )
+        if asks_for_person(str(message.get("text") or "")):
+            # "i'd like someone to call me please... he can't find us here": the crisis
+            # reply first, then the call asked for, as the urgent request for a person
+            # the crisis buttons would start (actions/handoff.py).
+            dispatcher.utter_message(response="utter_contact_person")
+            return [FollowupAction("handoff_form")]
         return []

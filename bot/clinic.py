@@ -77,6 +77,9 @@ class ClinicProfile(BaseModel):
     short_name: str
     phone: str
     sms_number: str | None = None
+    # The area code most families' phones share: a seven-digit number ("555-0142") is
+    # read with it and said back. Unset, a seven-digit number is asked for in full.
+    local_area_code: str | None = Field(None, regex=r"^[2-9]\d{2}$")
     email: str
     website: str
     address: str

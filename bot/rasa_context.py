@@ -3,7 +3,9 @@
 Rasa's NLU components see only the message, never the conversation, yet what a message
 means can depend on what the bot just asked (bot.safety.asked). Before Rasa parses a
 message of a conversation whose form is active, this adds the form and the slot it
-asks for to a copy of the message's metadata (the stored message is not changed).
+asks for to a copy of the message's metadata (the stored message is not changed); with
+no form, the bot's last action when the next message may change what it did (a reminder
+just set: "make it 8:15 pm").
 Installed by ``bot.prod.rasa_run`` with the other patches; re-check on any Rasa upgrade
 (``MessageProcessor.parse_message`` in rasa/core/processor.py).
 """
@@ -15,7 +17,8 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
+from rasa.shared.core.events import ActionExecuted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.safety.asked import ASKED_KEY
@@ -23,15 +26,36 @@ from bot.safety.asked import ASKED_KEY
 _original_parse = MessageProcessor.parse_message
 
 
+# Replies whose next message may plainly change what they did ("make it 8:15 pm" after
+# a reminder was set): with no form active, NLU is told the bot's last action was one.
+FOLLOWED_REPLIES = frozenset({"action_save_reminder", "action_show_reminders"})
+
+
 def with_question(message: UserMessage, tracker: DialogueStateTracker | None) -> UserMessage:
-    """The message, with the active form and its requested slot in a copy's metadata."""
-    form = tracker.active_loop_name if tracker is not None else None
-    if not form:
+    """The message, with the active form and its requested slot in a copy's metadata
+    (or, with no form, the bot's last action when it is one of FOLLOWED_REPLIES)."""
+    if tracker is None:
         return message
-    asked = {"form": form, "slot": tracker.get_slot(REQUESTED_SLOT)}
+    form = tracker.active_loop_name
+    if form:
+        asked = {"form": form, "slot": tracker.get_slot(REQUESTED_SLOT)}
+    elif (after := last_action(tracker)) in FOLLOWED_REPLIES:
+        asked = {"form": None, "slot": None, "after": after}
+    else:
+        return message
     message = copy.copy(message)
     message.metadata = {**(message.metadata or {}), ASKED_KEY: asked}
     return message
+
+
+def last_action(tracker: DialogueStateTracker) -> str | None:
+    """The bot's last action other than listening, in this session."""
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted):
+            return None
+        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return event.action_name
+    return None
 
 
 async def _parse_with_question(

@@ -6,7 +6,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ActionNotUnderstood, names_a_booking
+from actions.fallback import ActionNotUnderstood
+from bot.nlp.booking_words import names_a_booking
 
 
 def _tracker(text: str) -> Tracker:

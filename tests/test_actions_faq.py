@@ -66,3 +66,38 @@ async def test_a_question_that_also_asks_for_a_person_with_a_number_starts_the_r
     ]
     tracker.latest_message["text"] = "do you have therapists who speak spanish?"
     assert await ActionFaqFollowup().run(CollectingDispatcher(), tracker, {}) == []
+
+
+def _also(value: str) -> dict:
+    return {"entity": "also_asked", "value": value, "start": 0, "end": 1}
+
+
+@pytest.mark.parametrize(
+    ("act", "form"),
+    [("set_reminder", "reminder_form"), ("request_person", "handoff_form"),
+     ("start_reflection", "reflection_form")],
+)  # fmt: skip
+async def test_a_request_asked_beside_a_question_is_carried_out_after_the_answer(act, form):
+    """'set me a reminder for 8pm, and does CPP cost anything?': answered, then the form
+    for the request starts (issue #22, two things at once)."""
+    from rasa_sdk.events import FollowupAction
+
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker([_also(act)])
+    tracker.latest_message["text"] = "how long are sessions? also can someone call me"
+    events = await ActionFaqFollowup().run(dispatcher, tracker, {})
+    assert events == [FollowupAction(form)]
+    said = [m.get("response") for m in dispatcher.messages]
+    assert said == (["utter_contact_person"] if act == "request_person" else [])
+
+
+async def test_a_second_faq_question_starts_no_form():
+    dispatcher = CollectingDispatcher()
+    assert await ActionFaqFollowup().run(dispatcher, _tracker([_also("faq/cost")]), {}) == []
+
+
+async def test_a_person_read_beside_a_question_needs_words_that_ask_for_one():
+    """'my caseworker told me to reach out... can I just sign him up?' asks no one to call."""
+    tracker = _tracker([_also("request_person")])
+    tracker.latest_message["text"] = "my caseworker told me to reach out. do we need a referral?"
+    assert await ActionFaqFollowup().run(CollectingDispatcher(), tracker, {}) == []

@@ -12,6 +12,9 @@ from actions.handoff import ValidateHandoffForm, when_said
 SLOTS = ["caregiver_name", "contact", "handoff_time", "handoff_about"]
 
 
+HANDOFF_DOMAIN = {"forms": {"handoff_form": {"required_slots": SLOTS}}}
+
+
 def _tracker(said: list[str] = (), intent: str = "inform", asked: str | None = None) -> Tracker:
     events = [{"event": "bot", "text": "...", "metadata": {"utter_action": s}} for s in said]
     return Tracker(
@@ -103,15 +106,8 @@ async def test_person_answers_in_any_order():
         active_loop={"name": "handoff_form"},
         latest_action_name="action_listen",
     )
-    domain = {
-        "forms": {
-            "handoff_form": {
-                "required_slots": ["caregiver_name", "contact", "handoff_time", "handoff_about"]
-            }
-        }
-    }
     d = CollectingDispatcher()
-    events = await ValidateHandoffForm().run(d, tracker, domain)
+    events = await ValidateHandoffForm().run(d, tracker, HANDOFF_DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["contact"] == "+13125550147"
     assert "after 5pm" in slots["handoff_time"]
@@ -122,30 +118,48 @@ async def test_person_answers_in_any_order():
 async def test_a_number_given_earlier_is_not_asked_again():
     """'reach me at 312-555-0147' said before asking for a person fills the contact."""
     earlier = "my name is Ana, you can reach me at 312-555-0147"
-    request = "can a real person call me"
+    slots = await _started_with([earlier, "can a real person call me"], "request_person")
+    assert slots.get("contact") == "+13125550147"
+    assert slots.get("caregiver_name") == "Ana"
+
+
+async def test_a_time_and_topic_said_before_a_safety_check_are_not_asked_again():
+    """The request came with a good time and what it is about, then the gentle check was
+    answered with a tap: the form starts after '/i_am_safe' and keeps both."""
+    # written for this test (2026-12-06, #22)
+    request = (
+        "Hi this is Angela I'd like someone to call me back about my twins, they won't "
+        "sleep apart from me since the storm. can someone call me tomorrow morning"
+    )
+    slots = await _started_with([request, "/i_am_safe"], "i_am_safe")
+    assert slots.get("caregiver_name") == "Angela"
+    assert "tomorrow morning" in slots.get("handoff_time", "")
+    assert slots.get("handoff_about", "").startswith("Hi this is Angela")
+
+
+async def _started_with(said: list[str], intent: str) -> dict:
+    """The slots the handoff form fills as it starts after ``said`` (the last is the
+    latest message, with ``intent``)."""
+    events: list[dict] = []
+    for text in said:
+        events += [{"event": "user", "text": text}, {"event": "bot", "text": "..."}]
     tracker = Tracker(
-        sender_id="conv-earlier-number",
+        sender_id="conv-handoff-start",
         slots={"requested_slot": None},
-        latest_message={"text": request, "intent": {"name": "request_person"}, "entities": []},
-        events=[
-            {"event": "user", "text": earlier},
-            {"event": "bot", "text": "..."},
-            {"event": "user", "text": request},
-            {"event": "active_loop", "name": "handoff_form"},
-        ],
+        latest_message={"text": said[-1], "intent": {"name": intent}, "entities": []},
+        events=[*events[:-1], {"event": "active_loop", "name": "handoff_form"}],
         paused=False,
         followup_action=None,
         active_loop={"name": "handoff_form"},
         latest_action_name="handoff_form",
     )
-    domain = {
-        "forms": {
-            "handoff_form": {
-                "required_slots": ["caregiver_name", "contact", "handoff_time", "handoff_about"]
-            }
-        }
-    }
-    events = await ValidateHandoffForm().run(CollectingDispatcher(), tracker, domain)
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert slots.get("contact") == "+13125550147"
-    assert slots.get("caregiver_name") == "Ana"
+    out = await ValidateHandoffForm().run(CollectingDispatcher(), tracker, HANDOFF_DOMAIN)
+    return {e["name"]: e["value"] for e in out if e.get("event") == "slot"}
+
+
+def test_a_range_of_hours_is_a_good_time_to_call():
+    from actions.handoff import when_said
+
+    text = "can someone call me about my daughters intake? best time 4-6pm, i work nights"
+    assert when_said(text) == "best time 4-6pm, i work nights"
+    assert when_said("she is 2-3 years old") is None

@@ -79,3 +79,19 @@ async def test_two_dangers_are_both_named_and_both_flagged(db_url, monkeypatch):
     assert [m["response"] for m in dispatcher.messages] == ["utter_crisis_also_harm_to_child"]
     flags = list_flags(conversation_id="conv-two", url=db_url)
     assert sorted(f.category for f in flags) == ["domestic_violence", "harm_to_child"]
+
+
+async def test_a_crisis_message_that_asks_for_a_call_goes_on_to_the_request(db_url, monkeypatch):
+    """'...he can't find us here. i'd like someone to call me please': the crisis reply,
+    then the urgent request for a person, not a lost request (issue #21/#22)."""
+    from rasa_sdk.events import FollowupAction
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    tracker = _tracker("conv-call", {"category": "domestic_violence"}, "domestic_violence")
+    tracker.latest_message["text"] = "he found us again last night. can someone call me please"
+    dispatcher = CollectingDispatcher()
+    events = await ActionFlagSafety().run(dispatcher, tracker, {})
+    get_settings.cache_clear()
+    assert events == [FollowupAction("handoff_form")]
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_contact_person"]

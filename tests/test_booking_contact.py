@@ -126,3 +126,19 @@ def test_normalize_reference(typed, expected):
 def test_a_contact_corrected_in_the_same_message_is_the_corrected_one(text, phone, email):
 
     assert parse_contact(text) == Contact(phone=phone, email=email)
+
+
+@pytest.mark.parametrize(
+    ("text", "local", "digits"),
+    [
+        ("my home phone is 555-0142, I don't text much", True, True),
+        ("555 0148", True, True),
+        ("312-555-0142", False, True),
+        ("call me after 5", False, False),
+    ],
+)
+def test_a_seven_digit_number_is_missing_its_area_code(text, local, digits):
+    from bot.booking.contact import looks_like_a_number, missing_area_code
+
+    assert missing_area_code(text) is local
+    assert looks_like_a_number(text) is digits

@@ -270,3 +270,67 @@ async def test_the_opening_line_comes_before_the_facts_when_the_name_is_still_to
     assert note["said_back"].index("I'd be glad") < note["said_back"].index("From what")
     # The name question then asks the name alone (domain.yml: booking_intro_said).
     assert set_slots(events)["booking_intro_said"] is True
+
+
+def _contact_tracker(text: str, misses: list[str]) -> Tracker:
+    said = [{"event": "bot", "text": "...", "metadata": {"utter_action": name}} for name in misses]
+    return Tracker(
+        sender_id="conv-misses",
+        slots={"requested_slot": "contact"},
+        latest_message={"text": text, "intent": {"name": "inform"}, "entities": []},
+        events=[
+            {"event": "active_loop", "name": "booking_form"},
+            *said,
+            {"event": "user", "text": text},
+            {"event": "slot", "name": "contact", "value": text},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "booking_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def test_a_seven_digit_number_is_read_with_the_clinics_area_code_and_said_back():
+    # written for this test (2026-12-06, #22): a local number said without its area code
+    d = CollectingDispatcher()
+    text = "my home phone is 555-0142"
+    assert ValidateBookingForm().validate_contact(text, d, _contact_tracker(text, []), {}) == {
+        "contact": "+13125550142"
+    }
+    assert d.messages[0]["response"] == "utter_contact_area_code_assumed"
+    assert d.messages[0]["number"] == "(312) 555-0142"
+
+
+def test_without_a_local_area_code_a_seven_digit_number_is_asked_for_in_full(monkeypatch):
+    import actions.booking_form as booking_form
+
+    profile = booking_form.get_profile().copy(update={"local_area_code": None})
+    monkeypatch.setattr(booking_form, "get_profile", lambda: profile)
+    d = CollectingDispatcher()
+    text = "555 0148"
+    assert ValidateBookingForm().validate_contact(text, d, _contact_tracker(text, []), {}) == {
+        "contact": None
+    }
+    assert d.messages[0]["response"] == "utter_contact_needs_area_code"
+
+
+async def test_the_third_answer_that_does_not_fit_ends_the_questions():
+    """After the way out, the same question is not asked a fourth time: the form stops
+    and the bot listens (issue #22: 'asked again forever')."""
+    misses = ["utter_invalid_contact", "utter_way_out_contact"]
+    tracker = _contact_tracker("call me on the landline", misses)
+    d = CollectingDispatcher()
+    events = await ValidateBookingForm().run(d, tracker, DOMAIN)
+    assert d.messages[-1]["response"] == "utter_gave_up_asking"
+    kinds = [(e["event"], e.get("name")) for e in events]
+    assert ("active_loop", None) in kinds and ("followup", "action_listen") in kinds
+    assert set_slots(events)["requested_slot"] is None
+
+
+async def test_an_answer_that_does_not_fit_twice_still_asks_again():
+    tracker = _contact_tracker("call me on the landline", ["utter_invalid_contact"])
+    d = CollectingDispatcher()
+    events = await ValidateBookingForm().run(d, tracker, DOMAIN)
+    assert d.messages[-1]["response"] == "utter_way_out_contact"
+    assert not any(e["event"] == "active_loop" for e in events)

@@ -31,7 +31,10 @@ DEV = sorted((ROOT / "tests" / "conversations").glob("*.yml"))
 # (settled): played by `make eval-conversations` only, so `make test` stays inside CI's
 # 30 minutes.
 RETIRED = sorted((ROOT / "tests" / "conversations" / "retired").glob("*.yml"))
-SETTLED = {"dev_blind_2026-12-05", "dev_bc45_2026-12-06", "dev_bc89_2026-12-06"}
+SETTLED = {
+    "dev_blind_2026-12-05", "dev_bc45_2026-12-06", "dev_bc89_2026-12-06", "dev_bc67_2026-12-06",
+    "dev_bc1011_2026-12-06",
+}  # fmt: skip
 MIN_PASS_RATE = 0.95  # issue #22: a blind conversation set passes at 95% or more
 # The dev sets written by helpers (read and debugged against) are not at 95% yet: each
 # fails below its floor, its last measured rate less a little, so a regression shows.
@@ -39,9 +42,11 @@ FLOORS = {
     "dev_blind_2026-12-05": 0.88,
     "dev_dh1_2026-12-06": 0.88,
     "dev_bc45_2026-12-06": 0.92,
-    "dev_bc67_2026-12-06": 0.90,
+    "dev_bc67_2026-12-06": 0.94,
     "dev_bc89_2026-12-06": 0.92,
-    "dev_bc1011_2026-12-06": 0.90,
+    "dev_bc1011_2026-12-06": 0.95,
+    "dev_bc1415_2026-12-06": 0.88,
+    "dev_bc1213_2026-12-06": 0.85,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once

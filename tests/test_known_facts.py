@@ -7,6 +7,7 @@ import pytest
 from bot.booking.corrections import is_correction
 from bot.booking.known_facts import (
     age_said,
+    contact_said,
     corrected_age,
     times_said,
 )
@@ -211,3 +212,48 @@ def test_a_name_signed_at_the_end(text, name):
 )  # fmt: skip
 def test_an_age_typed_by_ear(text, age):
     assert age_said(text) == age
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # written for these tests (2026-12-06, #22): introductions in other languages,
+        # a name as the last sentence, a formal sign-off
+        ("Ok. I prefer talk with a person please. Soy Rosa, mama de Sofia", "Rosa"),
+        ("me llamo ana y tengo una niña de 3", "Ana"),
+        ("Chào chị, em tên Linh, mẹ của bé Su", "Linh"),
+        ("want to book. im dad. Chris", "Chris"),
+        ("He has become very quiet. Respectfully, Walter Briggs", "Walter"),
+        ("soy la mamá de Sofia", None),
+        ("ok. Tomorrow", None),
+    ],
+)
+def test_a_name_in_another_language_or_at_the_very_end(text, name):
+    assert name_said(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "relationship"),
+    [
+        ("I am Lucia, the mother of Mateo, he have 3 years.", "mother"),
+        ("my wife and I are both his moms. can we both come", "parent"),
+        ("Hi, I'm Dana. I'm stepmom to Leo (3).", "stepmother"),
+    ],
+)
+def test_a_relationship_to_a_named_child(text, relationship):
+    assert relationship_said(text) == relationship
+
+
+def test_the_youngest_and_free_days_are_facts():
+    assert age_said("my youngest is 3 and she has been having meltdowns") == "3"
+    assert times_said("only free tues or thurs after 4") == "only free tues or thurs after 4"
+    said = "heads up i sleep 8am-2pm so only afternoons after 3 work, mon wed or fri"
+    assert times_said(said) == "only afternoons after 3 work, mon wed or fri"
+    assert times_said("he only sleeps in the afternoon") is None
+
+
+def test_an_age_in_brackets_after_a_name_and_a_number_without_its_area_code():
+    # written for this test (2026-12-06, #22)
+    assert age_said("Hi, I'm Dana. I'm stepmom to Leo (3). His dad and I have custody") == "3"
+    assert contact_said("my cell is 555-0176, thanks") == "my cell is 555-0176, thanks"
+    assert contact_said("I work 9-5 most days") is None

@@ -183,3 +183,22 @@ def test_the_fast_scores_equal_sklearns(trained, nlp):
     lemmas = [classifier._main_lemmas(m) for m in messages]
     expected = classifier._model.predict_proba(classifier._features(vectors, lemmas))
     assert np.allclose(classifier._probabilities(vectors, lemmas), expected, atol=1e-9)
+
+
+def test_a_plain_answer_that_agrees_with_an_unsure_pick_is_made_sure(trained, monkeypatch):
+    """The reading rules' answer is sure even when the classifier leaned the same way:
+    "change it to 8:15 pm" right after a reminder was set was set_reminder at 0.51, and
+    the fallback answered it (seen trying the product in a browser, 2026-12-06)."""
+    import numpy as np
+
+    import bot.nlp.intent_topic as intent_topic
+    from bot.nlp.reading_rules import Reading
+
+    classifier, _, _ = trained
+    labels = list(classifier.labels)
+    monkeypatch.setattr(intent_topic, "answer_on_screen", lambda text, metadata: "request_person")
+    probabilities = np.full(len(labels), 0.49 / (len(labels) - 1))
+    probabilities[labels.index("request_person")] = 0.51
+    message = Message(data={TEXT: "please change it to 8:15 pm"})
+    sure = classifier._plain_answer(message, Reading(probabilities, None))
+    assert sure.probabilities[labels.index("request_person")] == 1.0

@@ -61,3 +61,55 @@ def test_a_number_with_a_note_at_the_contact_question_is_its_answer():
     assert answer_on_screen("617-555-0148 but text first, i never pick up", contact) == "inform"
     # With a question beside it, the classifier answers it (the number is kept after).
     assert answer_on_screen("617-555-0148. do you do evenings?", contact) is None
+
+
+def test_a_number_without_its_area_code_is_still_the_answer():
+    """'my home phone is 555-0142' is an answer to check, not a request for a person."""
+    assert (
+        answer_on_screen("my home phone is 555-0142", asked("booking_form", "contact")) == "inform"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "call"),
+    [
+        ("can someone call me about my daughters intake next week? best time 4-6pm",
+         "book_appointment", True),
+        ("can someone call me to set up a first visit", "book_appointment", False),
+        ("i want to book an appointment, call me at 312 555 0147", "book_appointment", False),
+        ("can someone call me about the cost", "faq/cost", False),
+    ],
+)  # fmt: skip
+def test_a_call_asked_for_with_no_word_of_booking_is_a_request_for_a_person(text, label, call):
+    from bot.nlp.reading_rules import asks_for_a_call_not_a_booking
+
+    assert asks_for_a_call_not_a_booking(text, label) is call
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # written for these tests (2026-12-06, #22)
+        ("On second thought, please change it to 8:15 pm. Nine is too early for us.",
+         "set_reminder"),
+        ("make it weekdays only", "set_reminder"),
+        ("stop them at the weekend", None),
+        ("every night is too much. can u just turn the reminders off", None),
+        ("what time is it for?", None),
+        ("thanks!", None),
+    ],
+)  # fmt: skip
+def test_a_time_right_after_a_reminder_was_set_changes_it(text, intent):
+    after = {ASKED_KEY: {"form": None, "slot": None, "after": "action_save_reminder"}}
+    assert answer_on_screen(text, after) == intent
+    assert answer_on_screen(text, {}) is None
+
+
+def test_a_call_asked_beside_a_question_is_a_second_ask():
+    from bot.nlp.reading_rules import call_asked_beside
+
+    text = "do you have someone who speaks vietnamese? can someone call me tomorrow"
+    label, _, start, end = call_asked_beside(text, "faq/languages")
+    assert label == "request_person" and text[start:end] == "someone call"
+    assert call_asked_beside("do you have someone who speaks vietnamese?", "faq/languages") is None
+    assert call_asked_beside("can someone call me", "request_person") is None

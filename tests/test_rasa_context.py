@@ -42,3 +42,20 @@ def test_which_questions_ask_for_a_story_about_the_child():
 def test_installing_wraps_rasas_parse():
     rasa_context.install()
     assert rasa_context.installed()
+
+
+def test_a_message_right_after_a_reminder_was_set_carries_that_action():
+    from rasa.shared.core.events import ActionExecuted
+
+    tracker = DialogueStateTracker.from_events(
+        "c",
+        [ActionExecuted("reminder_form"), ActionExecuted("action_save_reminder"),
+         ActionExecuted("action_listen")],
+    )  # fmt: skip
+    seen = rasa_context.with_question(UserMessage("make it 8:15 pm", sender_id="c"), tracker)
+    assert asked_in(seen.metadata) == Asked(None, None, "action_save_reminder")
+    after_faq = DialogueStateTracker.from_events(
+        "c", [ActionExecuted("utter_faq"), ActionExecuted("action_listen")]
+    )
+    message = UserMessage("ok", sender_id="c")
+    assert rasa_context.with_question(message, after_faq) is message

@@ -353,3 +353,39 @@ def test_a_sibling_hurt_by_a_bare_he_is_checked_inside_a_story_of_the_child(comp
     assert inside["tier"] == "check" and inside["check_category"] == "harm_to_child"
     named = "since his sister was born my boyfriend pinches the baby when she cries"
     assert _asked(component, spacy_model, named, "booking_form", "concern")["tier"] == "full"
+
+
+def test_a_weapon_with_the_model_leaning_to_self_harm_is_the_caregivers_danger(
+    component, spacy_model, monkeypatch
+):
+    # written for this test (2026-12-06, #21): the rules find only a gun in the house
+    _model_says(monkeypatch, component, "self_harm", 0.3)
+    text = "picked up a gun today, never owned one before. the kids are at my sisters"
+    message = _parse(component, spacy_model, text, [("out_of_scope", 0.5)])
+    safety = message.get(SAFETY)
+    assert safety["category"] == "self_harm"
+    assert safety["also"] == ["domestic_violence"]
+
+
+def test_a_weapon_with_an_unsure_model_reading_violence_stays_the_rules_reading(
+    component, spacy_model, monkeypatch
+):
+    _model_says(monkeypatch, component, "harm_to_child", 0.5)
+    text = "there is a gun in the house and i don't know where he keeps it"
+    message = _parse(component, spacy_model, text, [("out_of_scope", 0.5)])
+    assert message.get(SAFETY)["category"] == "domestic_violence"
+
+
+def test_a_few_words_are_too_few_for_the_model_alone(component, spacy_model, monkeypatch):
+    """'he's 2', typed to the age question, is no danger however the n-gram model
+    scores it; the rules still read a few words ('he hit me')."""
+    _model_says(monkeypatch, component, "domestic_violence", 0.8)
+    message = _parse(component, spacy_model, "he's 2", [("inform", 0.9)])
+    assert message.get(SAFETY)["category"] is None
+    message = _parse(component, spacy_model, "he hit me", [("inform", 0.9)])
+    assert message.get(SAFETY)["category"] == "domestic_violence"
+    _model_says(monkeypatch, component, "self_harm", 0.95)  # sure: it stands
+    assert (
+        _parse(component, spacy_model, "cant go on", [("inform", 0.9)]).get(SAFETY)["category"]
+        == "self_harm"
+    )

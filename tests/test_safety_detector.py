@@ -308,6 +308,7 @@ def test_everyday_words_near_those(detector, text):
         ("she takes meds for her seizures and gets cranky after, is that normal", "a_condition"),
         ("the forms are in the blue envelope, do I bring them to intake", "a_thing"),
         ("i nearly killed myself laughing at the puppet show", "figure_of_speech"),
+        ("one more round of the potty song and i'll jump off a bridge 💀", "figure_of_speech"),
     ],
 )  # fmt: skip
 def test_words_of_a_danger_used_for_something_else_are_set_aside(detector, text, why):
@@ -352,6 +353,14 @@ def test_an_adult_passed_out_drunk_is_an_adult_even_after_a_child_is_named(detec
         ("bought rope on the way home, kids are at their dad's", "self_harm"),
         ("the twins next door have been by themselves for two days", "harm_to_child"),
         ("act like i'm ordering a pizza ok, he can see my screen", "domestic_violence"),
+        # written for these tests (2026-12-06, #21): a farewell left for a child, a poison
+        ("can you tell my daughter i love her, i won't see her grow up", "self_harm"),
+        ("plz tell Noah daddy loves him more than anything", "self_harm"),
+        ("im gonna drink the bleach under the sink when they're asleep", "self_harm"),
+        ("my son drank some bleach from the cup", "medical_emergency"),
+        ("been at the edge of the overpass a while now, kids are with my mom", "self_harm"),
+        ("the life insurance papers are on the kitchen table for my sister", "self_harm"),
+        ("my 2 year old is home by himself, i got called in to work", "harm_to_child"),
         ("since the birth i'm soaking a pad an hour and dizzy", "medical_emergency"),
         ("he got into the pills on the counter and ate a handful", "medical_emergency"),
     ],
@@ -359,3 +368,19 @@ def test_an_adult_passed_out_drunk_is_an_adult_even_after_a_child_is_named(detec
 def test_last_words_covert_calls_and_signs_told_plainly(detector, text, category):
     result = detector.detect(text)
     assert result.category == category, (result.evidence, result.set_aside)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i tell my son i love him every night but he still cries at drop off",
+        "how do you tell a toddler you love them when they push you away",
+        "please tell Dr. Kim I'm sorry we missed tuesday",
+        "we sat by the train tracks watching trains, he loves it",
+        "my daughter is home alone with her dad this weekend",
+        "the insurance card is on the table, do i bring it",
+        "we live on the edge of town",
+    ],
+)
+def test_words_of_love_said_in_everyday_life_are_not_a_farewell(detector, text):
+    assert detector.detect(text).category is None

@@ -39,6 +39,32 @@ def normalize_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Seven digits ("555-0142", "555 0148"): a local number said without its area code.
+_LOCAL_NUMBER = re.compile(r"(?<![\d-])\d{3}[\s.-]?\d{4}(?![\d-])")
+_DIGITS = re.compile(r"\d(?:[\s().-]*\d){6,}")
+
+
+def missing_area_code(text: str) -> bool:
+    """A seven-digit local number with nothing before it: the area code is what's missing."""
+    return bool(_LOCAL_NUMBER.search(text)) and not any(
+        len(re.sub(r"\D", "", m.group())) > 7 for m in _DIGITS.finditer(text)
+    )
+
+
+def with_area_code(text: str, area_code: str | None) -> str | None:
+    """The text's seven-digit local number with ``area_code`` in front, when that is a
+    valid number ("555-0142", "312" -> "312-555-0142"), else None."""
+    match = _LOCAL_NUMBER.search(text) if area_code and missing_area_code(text) else None
+    if match is None:
+        return None
+    return normalize_phone(f"{area_code} {match.group()}")
+
+
+def looks_like_a_number(text: str) -> bool:
+    """Seven or more digits in a row, spaced or dashed: an attempt at a phone number."""
+    return bool(_DIGITS.search(text))
+
+
 def readable_phone(text: str, region: str = DEFAULT_REGION) -> str:
     """'+15550104478' -> '(555) 010-4478', how a caregiver reads a number; as given when
     it cannot be parsed (a fictional 555 number in a demo clinic is still shown)."""

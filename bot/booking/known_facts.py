@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.booking.contact import parse_contact
+from bot.booking.contact import missing_area_code, parse_contact
 from bot.booking.corrections import STRONG_CUE, WEAK_CUE
 from bot.booking.preferences import parse_preference
 
@@ -24,6 +24,7 @@ _OLD = r"(?:\s*-?\s*old\b)?"
 _CHILD = (
     r"(?:he|she|hes|shes|he's|she's|he’s|she’s|son|daughter|grandson|granddaughter|kid|"
     r"child|baby|boy|girl|toddler|little one|lo|who|niña|nina|niño|nino|nena|nene|hija|hijo|"
+    r"youngest|oldest|middle one|little|littlest|eldest|"
     r"bebé|bebe)"
 )
 _NOT_AN_AGE = (
@@ -47,8 +48,9 @@ _AGES = [
         rf"(?:only|just|almost|nearly|about|around)?\s*({_NUMBER}{_UNIT}?){_NOT_AN_AGE}",
         re.I,
     ),
-    # "my foster daughter (3)", "my son (18 months)"
+    # "my foster daughter (3)", "my son (18 months)", "stepmom to Leo (3)"
     re.compile(rf"\b{_CHILD}\s*\(\s*({_NUMBER}{_UNIT}?)\s*\)", re.I),
+    re.compile(rf"\b[A-Z][a-z]+\s*\(\s*({_NUMBER}(?i:{_UNIT})?)\s*\)"),
     # "aged 4", "age 2"
     re.compile(rf"\baged?\s+({_NUMBER}{_UNIT}?)\b", re.I),
     # "Caleb is four", "Mia's 2": a capitalised name (not "It", "This"...) and an age
@@ -117,8 +119,9 @@ def topic_said(text: str) -> str | None:
 
 def contact_said(text: str) -> str | None:
     """A message that gives a phone number or email in passing ("text me at 312 318
-    2290"), kept whole: the contact question's check reads the number out of it."""
-    return text if parse_contact(text) else None
+    2290"), kept whole: the contact question's check reads the number out of it (a
+    seven-digit one with the clinic's area code, or asks for it)."""
+    return text if parse_contact(text) or missing_area_code(text) else None
 
 
 # A clause that offers times ("Available weekday mornings", "fridays after 3 work best"),
@@ -126,14 +129,17 @@ def contact_said(text: str) -> str | None:
 _TIMES_CUE = re.compile(
     r"\b(available|availability|free on|free after|free before|works? (best|for me|for us)|"
     r"best (time|days?)|is best|are best|prefer|can (do|come|make it)|good for (me|us)|"
-    r"any ?time works|i'?m off)\b",
+    r"any ?time works|i'?m off|(?:only|i'?m|im|am|usually|mostly|always) free|"
+    r"only (?:on )?(?:mon|tue|wed|thu|fri|sat|sun|week|morning|afternoon|evening|after|before)\w*|"
+    r"(?:mornings?|afternoons?|evenings?|weekends?|weekdays?|days|times?|\d(?:am|pm)?) works?)\b",
     re.I,
 )
 
 
 def times_said(text: str) -> str | None:
     """Days and times offered in passing, as the clause that says them, else None."""
-    for clause in re.split(r"(?<=[.!?;])\s+|\n", text):
+    # A clause, not the sentence: "i sleep 8am-2pm so only afternoons after 3 work".
+    for clause in re.split(r"(?<=[.!?;])\s+|\n|,?\s+(?:so|but)\s+", text):
         if _TIMES_CUE.search(clause) and parse_preference(clause) is not None:
             return clause.strip(" .!")
     return None

@@ -14,6 +14,13 @@ _NAME_CUES = re.compile(
     r"([^\W\d_][\w'\-]*)",
     re.I,
 )
+# Introductions in the caregiver's first language: "Soy Rosa, mama de Sofia", "me llamo
+# Ana", "em tên Linh" / "tên Tuấn" (Vietnamese). "soy" only before a capital ("soy la
+# mamá" is no name).
+_OTHER_LANGUAGE_CUES = re.compile(
+    r"\b(?:(?i:me llamo|mi nombre es|tên(?:\s+(?:là|em là|mình là))?)\s+([^\W\d_][\w'\-]*)"
+    r"|(?i:soy)\s+([^\W\d_a-záéíóúñ][\w'\-]*))"
+)
 # "im travis 312 555 0199", "hi im jess, mom of 2": a lower-case name right after "I'm",
 # then a number, a comma or the end (so "im tired of it" is no name).
 _LOWER_INTRO = re.compile(
@@ -35,7 +42,8 @@ _INTRO_CUES = re.compile(
 # end: a signed message.
 _SIGN_OFF = re.compile(
     r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
-    r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty|please|regards|sincerely|blessings)[,!.]?)"
+    r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty|please|regards|sincerely|blessings|respectfully|"
+    r"cordially|warmly|best|kind regards|warm regards|god bless)[,!.]?)"
     r"\s*([A-Z][a-z\-]+)(?:\s+[A-Z][a-z\-]+)?"
     r"[.!]?\s*$)"
 )
@@ -87,9 +95,11 @@ _RELATION_SAID = [
     re.compile(r"\b(single\s+(?:mom|mum|mother|dad|father))\b", re.I),
     re.compile(
         r"\b((?:step\s?)?(?:mom|mum|mother|dad|father|mama|papa)|grand\w+|aunt|auntie|uncle)"
-        r"\s+(?:of|to)\s+(?:a|an|my|his|her|two|three|twins?|\d)",
+        r"\s+(?:of|to)\s+(?:a|an|my|his|her|two|three|twins?|\d|(?-i:[A-Z][a-z]+))",
         re.I,
     ),
+    # "my wife and I are both his moms"
+    re.compile(r"\bboth\s+(?:his|her|their)\s+(moms|mums|dads|parents)\b", re.I),
     re.compile(
         r"\bmy\s+(?:(?:two|three|four|2|3|4|little|baby|twin)\s+)?"
         r"(grand(?:son|daughter|child|kid|baby)s?|grandchildren|foster\s+\w+|"
@@ -166,12 +176,15 @@ def clean_relationship(text: str) -> str | None:
 
 # "need appt for my son. Tasha. im his mom": a name as a sentence of its own, inside a
 # longer message (read only when nothing else names the writer).
-_NAME_ALONE = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z'\-]+)[.!]\s")
+_NAME_ALONE = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z'\-]+)(?:[.!]\s|[.!]?\s*$)")
 _NOT_ALONE = {
     "yes", "no", "ok", "okay", "thanks", "hi", "hello", "hey", "sorry", "please", "help",
     "bye", "sure", "anyway", "again", "also", "great", "perfect", "cool", "fine", "well",
     "yeah", "yep", "nope", "nah", "right", "good", "urgent", "update", "question", "thx",
     "morning", "evening", "afternoon", "hola", "gracias", "wait", "oops", "ugh", "lol",
+    "tomorrow", "today", "tonight", "weekends", "weekdays", "mornings", "evenings", "asap",
+    "anytime", "whenever", "either", "both", "none", "maybe", "yes please", "correct",
+    "exactly", "true", "agreed", "deal", "awesome", "amazing", "wonderful", "ok thanks",
 }  # fmt: skip
 
 
@@ -189,7 +202,10 @@ def _name_alone(text: str) -> str | None:
 
 
 def _name_cued(text: str) -> str | None:
-    cues = (_NAME_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF, _OTHER_INTROS)
+    cues = (
+        _NAME_CUES, _OTHER_LANGUAGE_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF,
+        _OTHER_INTROS,
+    )  # fmt: skip
     found = [m for pattern in cues for m in pattern.finditer(text)]
     for match in sorted(found, key=lambda m: m.start(m.lastindex or 1)):
         word = match.group(m.lastindex or 1) if (m := match) else ""

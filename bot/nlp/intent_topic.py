@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -60,44 +59,23 @@ from bot.nlp.ngram_classifier import (
     save_pipeline,
 )
 from bot.nlp.on_screen import answer_on_screen
+from bot.nlp.reading_rules import (
+    NOT_A_REQUEST,
+    Reading,
+    asks_for_a_call_not_a_booking,
+    call_asked_beside,
+    read_parts,
+)
 from bot.nlp.response_selection import response_selector_output
-from bot.nlp.segments import gives_only_a_contact, is_question, segment
+from bot.nlp.segments import segment
 from bot.nlp.sentence_featurizer import NAME as FEATURIZER
 from bot.nlp.short_replies import short_reply
 from bot.nlp.spelling import correct_request_words
-from bot.safety import CATEGORIES
 
 VECTORIZER_FILE, MODEL_FILE, META_FILE = "ngrams.skops", "classifier.skops", "meta.json"
 ALSO_ASKED = "also_asked"  # entity: a second question's label ("faq/cost"), domain.yml
 RANKING_LENGTH = 10
-# Labels that do not make a part of a message its request: what surrounds one ("hi",
-# "my son is 4", "he bites"). Crisis labels are left to the safety layer.
-NOT_A_REQUEST = frozenset(
-    {"greet", "thank", "goodbye", "affirm", "deny", "inform", "share_moment",
-     "behavior_question", "caregiver_stress", "out_of_scope", *CATEGORIES}
-)  # fmt: skip
-YES_NO = frozenset({"affirm", "deny"})
-# Readings of a message that tells rather than asks, and the parts that ask for help
-# getting in: such a part decides ("...since her mom and I split. can i get her in w
-# someone", "...how can i get ahold of someone"). Not a part asking whether CPP fits or
-# what to do: the answer to the story covers those (measured on the dev sets: letting
-# every question part decide cost behaviour and stress messages more than it gained).
-DESCRIPTIONS = frozenset({"behavior_question", "caregiver_stress", "share_moment"})
-GETTING_HELP = frozenset({"book_appointment", "request_person", "cancel_booking",
-                          "reschedule_booking", "set_reminder", "start_reflection",
-                          "faq/contact", "faq/referrals"})  # fmt: skip
-# Requests the dialogue carries out after answering an FAQ question asked with them
-# (data/rules/booking.yml: book_appointment with an also_asked entity).
-ACTS_AFTER_AN_ANSWER = frozenset({"book_appointment"})
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What the classifier made of a message: label probabilities, and a second ask."""
-
-    probabilities: np.ndarray  # over `labels`, for the message's request
-    also: tuple[str, float, int, int] | None  # label, confidence, start, end in the text
 
 
 def safety_only(message: Message) -> bool:
@@ -229,66 +207,35 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         )
         part_lemmas = [_lemmas_of(doc, text, part) for part in segmented.parts]
         per_part = self._probabilities(part_vectors, part_lemmas)
-        labels = self.labels
-        requests = [
-            (float(p.max()), i, str(labels[p.argmax()]))
-            for i, p in enumerate(per_part)
-            if labels[p.argmax()] not in NOT_A_REQUEST
-            and not gives_only_a_contact(segmented.parts[i])
-        ]
-        # Context around the question must not decide ("my daughter is 4 and saw a lot
-        # of fighting. how often do we come?"): the parts that ask something come
-        # first. Unless the whole message's reading is one of their readings, the most
-        # confident of them is the message's request.
-        asked = [r for r in requests if is_question(segmented.parts[r[1]])] or requests
-        probabilities = whole
-        whole_label = str(labels[whole.argmax()])
-        # When the whole agrees with a part, that part says it more surely ("Thank you.
-        # I'd like to schedule the first visit. I'm his mother, Dana."): the facts around
-        # it only dilute the whole's confidence.
-        agreeing = [r for r in asked if r[2] == whole_label]
-        # A message of several sentences read as a bare yes or no ("Oh no, that's his court
-        # date. Can you cancel WG-KPJCCM?") is read by the question it asks.
-        bare_reply = whole_label in YES_NO and any(is_question(p) for p in segmented.parts)
-        # A story read whole as a description ("she's been hitting and biting since her
-        # mom and I split. can i get her in w someone") is read by the request it makes.
-        acts = [r for r in asked if r[2] in GETTING_HELP] if whole_label in DESCRIPTIONS else []
-        if acts and max(acts)[0] >= self._config["part_threshold"]:
-            probabilities = per_part[max(acts)[1]]
-        elif asked:
-            confidence, index, _ = max(agreeing or asked)
-            surer = confidence > whole.max() or (bare_reply and not agreeing)
-            if confidence >= self._config["part_threshold"] and surer:
-                probabilities = per_part[index]
-        main = str(labels[probabilities.argmax()])
-        also = [r for r in requests if r[2] != main and r[0] >= self._config["also_threshold"]]
-        if not also:
-            return Reading(probabilities, None)
-        confidence, index, label = max(also)
-        if main.startswith(f"{self._intent}/") and label in ACTS_AFTER_AN_ANSWER:
-            # "I'd like to book. do you take medicaid?": the dialogue can answer a question
-            # asked beside a booking and then book, not book and then answer. So the
-            # booking is the request and the question the second ask.
-            probabilities = per_part[index]
-            asked_main = [r for r in requests if r[2] == main]
-            main, label = label, main
-            confidence, index = (asked_main[0][0], asked_main[0][1]) if asked_main else (0.0, -1)
-        if index < 0:
-            return Reading(probabilities, (label, confidence, 0, len(text)))
-        part = segmented.parts[index]
-        start = text.find(part)
-        return Reading(probabilities, (label, confidence, start, start + len(part)))
+        return read_parts(
+            self.labels,
+            whole,
+            per_part,
+            segmented.parts,
+            text,
+            part_threshold=self._config["part_threshold"],
+            also_threshold=self._config["also_threshold"],
+            faq_intent=self._intent,
+        )
 
     def _plain_answer(self, message: Message, reading: Reading) -> Reading:
-        """A plain yes or no by its words (bot.nlp.short_replies), or a plain answer to
-        the question on screen (bot.nlp.on_screen), else ``reading``."""
+        """A plain yes or no by its words (bot.nlp.short_replies), a plain answer to the
+        question on screen (bot.nlp.on_screen), a call asked for (bot.nlp.reading_rules),
+        else ``reading``."""
         best = int(reading.probabilities.argmax())
         label = str(self.labels[best])
         said = answer_on_screen(message.get(TEXT), message.get("metadata")) or short_reply(
             message.get(TEXT), label, float(reading.probabilities[best]), NOT_A_REQUEST
         )
-        if said is None or said == label or said not in set(self.labels):
+        if said is None and asks_for_a_call_not_a_booking(message.get(TEXT), label):
+            said = "request_person"
+        if said is None and reading.also is None:
+            also = call_asked_beside(message.get(TEXT), label)
+            return Reading(reading.probabilities, also) if also else reading
+        if said is None or said not in set(self.labels):
             return reading
+        # Also when it agrees with the classifier's own pick: a plain answer is sure ("On
+        # second thought, change it to 8:15 pm" was set_reminder at 0.51, then the fallback).
         probabilities = (self.labels == said).astype(float)
         return Reading(probabilities, None)
 

@@ -12,13 +12,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.booking.contact import parse_contact
+from bot.booking.contact import looks_like_a_number, parse_contact
 from bot.booking.corrections import is_correction
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
+from bot.reminders.schedule import parse_schedule
 from bot.safety.asked import asked_in
 
 # "this number", "same one", "use this phone", "the one im texting from": yes, this one.
+REMINDER_REPLIES = frozenset({"action_save_reminder", "action_show_reminders"})
+_STOP = re.compile(
+    r"\b(stop|cancel|(?:turn|switch|shut)\b.{0,25}\boff|no more|unsubscribe|delete|"
+    r"don'?t (?:want|need)|dont (?:want|need)|without)\b",
+    re.I,
+)
 _THIS_NUMBER = re.compile(
     r"^\W*(?:(?:yes|yeah|yea|ok|sure)[\s,]+)?(?:(?:use|text|call|try|reach me at)\s+)?"
     r"(?:this|that|same|my|the)\s+(?:same\s+)?(?:number|one|phone|cell|#)"
@@ -38,14 +45,28 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         return "inform"
     if asked.slot == "contact" and _THIS_NUMBER.match(text):
         return "affirm"
-    if asked.slot == "contact" and "?" not in text and parse_contact(text) is not None:
+    if (
+        asked.slot == "contact"
+        and "?" not in text
+        and (parse_contact(text) is not None or looks_like_a_number(text))
+    ):
         # "312-913-2274 text first pls i dont pick up unknown numbers" is the answer, not
-        # a question about how to contact the clinic.
+        # a question about how to contact the clinic; so is a number the phone library
+        # refuses ("my home phone is 555-0142"): the form then says what is missing.
         return "inform"
     if asked.slot == "time_preference" and "?" not in text and parse_preference(text) is not None:
         # "Any weekday afternoon. I'm retired, so quite flexible" answers the question,
         # even where its words read as stress (answered, then asked again, in a loop).
         return "inform"
+    if (
+        asked.after in REMINDER_REPLIES
+        and "?" not in text
+        and not _STOP.search(text)
+        and parse_schedule(text) is not None
+    ):
+        # "On second thought, please change it to 8:15 pm" right after a reminder was set
+        # or listed: a change to it, even where its words read as picking a time.
+        return "set_reminder"
     if asked.slot == "slot_pick" and is_correction(text) and parse_preference(text) is not None:
         # A day or time corrected at the list is a new preference (fresh times are
         # offered), not "none of these work" and a person.

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-ASKED_KEY = "cpp_asked"  # in a message's metadata: {"form": ..., "slot": ...}
+ASKED_KEY = "cpp_asked"  # in a message's metadata: {"form": ..., "slot": ..., "after": ...}
 
 # Questions whose answers are stories about the child (None: every slot of the form).
 ABOUT_THE_CHILD: dict[str, frozenset[str] | None] = {
@@ -46,6 +46,7 @@ SIBLING_HURT = re.compile(
 class Asked:
     form: str | None = None
     slot: str | None = None
+    after: str | None = None  # with no form: the bot's last action ("action_save_reminder")
 
     @property
     def about_the_child(self) -> bool:
@@ -61,7 +62,11 @@ def asked_in(metadata: Any) -> Asked:
     asked = (metadata or {}).get(ASKED_KEY) if isinstance(metadata, dict) else None
     if not isinstance(asked, dict):
         return Asked()
-    return Asked(form=asked.get("form") or None, slot=asked.get("slot") or None)
+    return Asked(
+        form=asked.get("form") or None,
+        slot=asked.get("slot") or None,
+        after=asked.get("after") or None,
+    )
 
 
 def child_reading(asked: Asked, category: str, source: str | None, text: str) -> bool:

@@ -42,11 +42,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlp import encoder
 from bot.nlp.ngram_classifier import LinearClassifierComponent
 from bot.safety import CATEGORIES
-from bot.safety.asked import asked_in, child_reading
+from bot.safety.asked import asked_in
 from bot.safety.check_model import CheckModel, training_label
 from bot.safety.crisis_model import CrisisModel
 from bot.safety.detector import SafetyDetector, SafetyResult
-from bot.safety.softeners import softeners
+from bot.safety.tiers import TierPolicy, in_context, model_names_the_danger, tier_for, too_few_words
 
 SAFETY = "safety"
 # The intents of a message that gets the gentle check: a danger the rules or the n-gram
@@ -63,10 +63,6 @@ NO_CHECK_AFTER = {
     "i_am_safe", "cancel_booking", "reschedule_booking", "set_reminder", "stop_reminders",
     "ask_reminders", "choose_slot",
 }  # fmt: skip
-# Why the rules set a match aside that says the words meant something else (not "negated":
-# "can't do this anymore" is distress, not a denial).
-NOT_THAT_DANGER = {"child_is_the_doer", "figure_of_speech", "a_condition", "a_thing",
-                   "hedged", "not_a_person", "waking_someone", "a_threat"}  # fmt: skip
 PAST_DANGER = "past_danger"  # entity: danger mentioned as past context (domain.yml)
 logger = logging.getLogger(__name__)
 
@@ -115,8 +111,10 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         check_model: CheckModel | None = None,
     ) -> None:
         super().__init__(config, model_storage, resource)
-        self._check_threshold = float(config["check_threshold"])
-        self._full_confidence = float(config["full_confidence"])
+        self._policy = TierPolicy(
+            full_confidence=float(config["full_confidence"]),
+            check_threshold=float(config["check_threshold"]),
+        )
         self._check_model = check_model
         self._threshold = float(config["model_threshold"])
         self._fallback_threshold = float(config["fallback_threshold"])
@@ -179,27 +177,33 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 if model_confidence >= self._threshold
                 else None
             )
+            if model_category and too_few_words(text, found, model_confidence, self._policy):
+                model_category = None
             category = found.category or model_category
             also = found.also
-            if (
-                found.secondary_only
-                and model_category == "harm_to_child"
-                and model_confidence >= self._full_confidence
+            named = self._crisis_model.category(found.lemmas) if found.category else None
+            if found.secondary_only and model_names_the_danger(
+                found, named, model_confidence, self._policy
             ):
                 # The rules found only a danger that belongs beside another ("the mom
-                # is passed out again"); the model, sure, names a child in danger (a
-                # toddler left outside in the cold): the child comes first.
+                # is passed out again", a gun in the house); the model names whose
+                # danger it is: a toddler left outside in the cold, a parent who
+                # "bought a gun today... won't be needing it".
+                model_category = named
                 category, also = model_category, [found.category, *found.also]
             if found.category and model_category:
                 source = "both"
             else:
                 source = "rules" if found.category else "model" if model_category else None
-            tier = self._tier(text, category, model_confidence, found.evidence)
+            if self._check_model is None:
+                raise RuntimeError("the safety component has no trained check layer")
+            concern = self._check_model.concern(text)
+            tier = tier_for(text, category, model_confidence, found.evidence, concern, self._policy)
             if tier.get("tier") == "full":
-                tier = self._in_context(
-                    tier, text, category, source, found, message,
-                    model_confidence, self._full_confidence,
-                )  # fmt: skip
+                asked = asked_in(message.get("metadata"))
+                tier = in_context(
+                    tier, text, category, source, found, asked, model_confidence, self._policy
+                )
             elif (
                 tier.get("tier") == "check"
                 and not category
@@ -218,6 +222,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 "also": also if category and found.category else [],
                 "past": found.past,
                 "model_confidence": model_confidence,
+                "model_category": self._crisis_model.category(found.lemmas),
                 **tier,
             }
             message.set(SAFETY, info, add_to_output=True)
@@ -240,69 +245,6 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 else:
                     info["tier"] = None  # "I'm safe" is never answered with "are you safe?"
         return messages
-
-    @staticmethod
-    def _in_context(
-        tier: dict[str, Any],
-        text: str,
-        category: str,
-        source: str | None,
-        found: SafetyResult,
-        message: Message,
-        model_confidence: float = 1.0,
-        full_confidence: float = 1.0,
-    ) -> dict[str, Any]:
-        """A full-protocol danger that its context makes a gentle check, else ``tier``.
-
-        What only the n-gram model saw where the rules read the same danger as past
-        ("before I was around"); and inside a story about the child (bot.safety.asked).
-        """
-        asked = asked_in(message.get("metadata"))
-        # The rules read words of the same danger and set them aside as something else
-        # ("kicks me" by a toddler, "killing me" in jest, "his seizure meds"): the n-gram
-        # model alone, unsure, does not overrule them to the full protocol.
-        set_aside = [
-            why for cat, _, why in found.set_aside if cat == category and why in NOT_THAT_DANGER
-        ]
-        if source == "model" and category in found.past:
-            why = "past"
-        elif source == "model" and set_aside and model_confidence < full_confidence:
-            why = set_aside[0]
-        elif child_reading(asked, category, source, text):
-            why = f"asked:{asked.slot or asked.form}"
-        else:
-            return tier
-        return {**tier, "tier": "check", "check_category": category, "softened": True,
-                "softened_by": [why]}  # fmt: skip
-
-    def _tier(
-        self, text: str, category: str | None, model_confidence: float, evidence: list[str]
-    ) -> dict[str, Any]:
-        """Full protocol, a gentle check, or nothing; and what a check is about.
-
-        A danger found by the rules or the n-gram model is the full protocol, unless
-        words beside it soften it (it did not happen, it is over, "what if", a joke:
-        bot.safety.softeners), or the encoder reads the message as ambiguous rather than
-        as that danger and the n-gram model is not sure either (under
-        ``full_confidence``): then it is the check. Without a danger, the encoder's
-        concern over ``check_threshold`` is the check.
-        """
-        if self._check_model is None:
-            raise RuntimeError("the safety component has no trained check layer")
-        concern = self._check_model.concern(text)
-        if category:
-            softened_by = softeners(text, evidence, worst=concern.sentence)
-            if softened_by:
-                return {"tier": "check", "check_category": category, "softened": True,
-                        "softened_by": softened_by, "check_score": concern.score}  # fmt: skip
-            if concern.ambiguous and model_confidence < self._full_confidence:
-                return {"tier": "check", "check_category": category,
-                        "check_score": concern.score, "softened": True}  # fmt: skip
-            return {"tier": "full", "check_score": concern.score}
-        if concern.score >= self._check_threshold:
-            return {"tier": "check", "check_category": concern.category,
-                    "check_score": concern.score}  # fmt: skip
-        return {"tier": None, "check_score": concern.score}
 
     @staticmethod
     def _set_intent(message: Message, name: str) -> None:

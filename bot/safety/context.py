@@ -75,7 +75,7 @@ CONDITION_FOLLOWERS = {"log", "logs", "diary", "meds", "med", "medicine", "medic
                        "type"}  # fmt: skip
 DETERMINERS = {"the", "a", "an", "my", "his", "her", "their", "our", "your", "that", "this"}
 COLOURS = {"blue", "purple", "gray", "grey"}
-JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅")
+JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅|💀")
 PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
          "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
 # Harm to "kids" at a place where children play together is a child's behaviour ("he's

@@ -27,7 +27,7 @@ CLASSES: dict[str, list[str]] = {
               "sitter", "teacher", "someone", "somebody", "roommate", "fiance", "spouse",
               "cousin", "caregiver", "stranger", "people", "men", "coach", "mil", "fil",
               "stepmother", "inlaw", "landlord", "aide", "nanny", "staff", "woman", "lady",
-              "adults", "bf", "gf"],
+              "adults", "bf", "gf", "esposo", "marido", "novio", "esposa", "novia", "pareja"],
     "PRONOUN": ["he", "she", "they"],
     "HARM": ["hit", "beat", "punch", "slap", "kick", "choke", "strangle", "shove", "push",
              "hurt", "burn", "throw", "smack", "whip", "drag", "grab", "attack", "stab",
@@ -44,6 +44,9 @@ CLASSES: dict[str, list[str]] = {
     "SELF_HARM_VERB": ["kill", "hurt", "cut", "harm", "burn", "hang", "shoot", "drown",
                        "starve", "poison", "stab", "suffocate", "overdose", "hit", "punch",
                        "scratch"],
+    # What no one takes by mistake as an adult: drinking it is meant.
+    "POISON": ["bleach", "antifreeze", "lye", "poison", "drain", "gasoline", "cleaner",
+               "windex", "pesticide", "insecticide", "ammonia"],
     "INGESTED": ["pill", "pills", "bleach", "detergent", "pod", "pods", "battery", "batteries",
                  "medicine", "medication", "meds", "chemical", "chemicals", "cleaner", "poison",
                  "vitamin", "vitamins", "tylenol", "advil", "motrin", "magnet", "magnets",
@@ -165,10 +168,25 @@ RULES: list[Rule] = [
     Rule("self_harm", "birth certificate **14 phone|pin code"),
     Rule("self_harm", "password|passwords|insurance **14 birth certificate"),
     Rule("self_harm", "life insurance **10 envelope|folder|drawer|for my|sister|brother|mom"),
+    Rule("self_harm", "life insurance **10 table|counter|nightstand|kitchen"),
     # Last words: "this is my last msg on here", "I'm done after tonight"; the means bought.
     Rule("self_harm", "my last message|msg|text|note *2 here|on|to|ever|anyone"),
     Rule("self_harm", "done|finished *2 after tonight|today"),
     Rule("self_harm", "buy|bought *1 rope"),
+    # A place at the edge, named without a word of dying: "standing at the edge of the
+    # platform for 20 min", "lying on the tracks". (Not "by the tracks": families watch
+    # trains.)
+    Rule("self_harm", "edge of the? platform|roof|bridge|overpass|cliff|building"),
+    Rule("self_harm", "stand|standing|lie|lying|lay|laying|sit|sitting on the? train? =tracks"),
+    # A farewell left with the bot for a child: "please tell Eli mommy loved him", "can
+    # you tell her babushka loves her", "pls tel the kids im sory". Only when the bot is
+    # asked to pass it on: "I tell him I love him every night" is a bedtime.
+    Rule("self_harm", "please|pls|plz|you tell|tel my|the|our|her|his @CHILD *4 love|loved|loves|luv|luvs|sorry"),
+    Rule("self_harm", "please|pls|plz|you tell|tel *4 mommy|mama|mom|daddy|dad|papa|grandma|granny|babushka|abuela|nana|grandpa *2 love|loved|loves|luv|luvs"),
+    # A poison drunk or about to be, by the one writing ("gona drink the antifreez", "i
+    # already drank the bleach"); a child's is the medical rules' (the doer check).
+    Rule("self_harm", "@URGE|already *2 drink|drank|swallow|swallowed|chug|chugged *3 @POISON", self_only=True, implies="medical_emergency"),
+    Rule("self_harm", "i *2 drank|swallowed|chugged *3 @POISON", self_only=True, implies="medical_emergency"),
     # An overdose taken or at hand, said casually: "took like 25 of my sleeping pills",
     # "downed a handful of percs", "bought enough to not wake up".
     Rule("self_harm", "take|took|swallow|swallowed|down|downed|pop|popped|ate|eat *2 #NUM *4 @INGESTED", self_only=True, min_count=6, implies="medical_emergency"),
@@ -185,6 +203,9 @@ RULES: list[Rule] = [
     Rule("harm_to_child", "children|kids|they|baby|babies|toddler|toddlers|twins *5 alone|themselves *6 days|overnight|nights"),
     Rule("harm_to_child", "children|kids|they|baby|babies|toddler|toddlers|twins *5 alone|themselves *6 since *1 sunday|monday|tuesday|wednesday|thursday|friday|saturday|yesterday|last"),
     Rule("harm_to_child", "children|kids|baby|toddler|twins **8 by themselves **8 since|for|all *2 sunday|monday|tuesday|wednesday|thursday|friday|saturday|yesterday|days|night|day"),
+    # A small child at home alone now: "my 3 yr old is home by herself, the sitter didn't show".
+    Rule("harm_to_child", "@CHILD *1 be *2 home|house *1 alone since|for|all|right|rn|now|because|bc|while"),
+    Rule("harm_to_child", "@CHILD *1 be *2 home|house *1 by herself|himself|themselves"),
     Rule("harm_to_child", "molest|molested|molesting|rape|raped|raping"),
     Rule("harm_to_child", "=abused|=neglected|=mistreated"),
     Rule("harm_to_child", "sexually abuse|abused|abusing|touch|touching|touched|assault|assaulted"),

@@ -1,0 +1,26 @@
+"""Words that name a booking, shared by every reader that needs them.
+
+Why one place: the offers (a "yes" that names a booking), the fallback (a message not
+understood that names one gets "would you like to set up a first visit?") and the
+reading rules (a call asked for with no word of booking is a request for a person) must
+agree on what a booking sounds like.
+"""
+
+from __future__ import annotations
+
+import re
+
+BOOKING_WORDS = re.compile(
+    r"\b(book|booking|appointment|appt|apt|sign (me|us|him|her) up|schedule|first visit)\b", re.I
+)
+# Beyond the booking words: "get him in", "get my son seen", "sign my grandson up".
+GETTING_IN = re.compile(
+    r"\b(get|getting|bring|bringing)\s+(him|her|them|us|my\s+\w+|the\s+\w+|our\s+\w+)"
+    r"(\s+\w+)?\s+(in|seen|started)\b|\bsign\s+(\w+\s+){1,2}up\b|\benroll\w*\b|\bintake\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_booking(text: str) -> bool:
+    """Booking words, or getting a child in ("get him seen", "enroll", "intake")."""
+    return bool(BOOKING_WORDS.search(text) or GETTING_IN.search(text))
