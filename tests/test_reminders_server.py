@@ -52,7 +52,9 @@ def test_a_stored_reminder_arrives_through_the_real_server(callback_servers):
     start = len(inbox.requests)
     now = reminder.next_due_at + timedelta(minutes=1)
     report = asyncio.run(_run_scheduler(servers.rasa_url, now, db))
-    assert report.sent == 1
+    # The database is shared with the other server tests: a reminder the dev conversation
+    # sets saved for the same day and time is due too. This one's delivery is checked below.
+    assert report.sent >= 1
     wait_for_text(inbox, "reminder you asked for", start)
     [delivery] = deliveries(reminder.id, url=db)
     assert delivery.status == "sent"

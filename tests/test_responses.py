@@ -80,7 +80,9 @@ async def test_faq_answer_is_filled_short_and_ends_with_a_next_step(domain, key)
 async def test_all_domain_responses_fill_their_placeholders(domain):
     for name in domain.responses:
         # Values the actions pass when they use these responses.
-        text = await _render(domain, name, age="8 years old", said_back="From what you said")
+        text = await _render(
+            domain, name, age="8 years old", said_back="From what you said", number="(312) 555-0142"
+        )
         assert not re.search(r"\{\w+\}", text), (name, text)
 
 
