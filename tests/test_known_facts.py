@@ -257,3 +257,18 @@ def test_an_age_in_brackets_after_a_name_and_a_number_without_its_area_code():
     assert age_said("Hi, I'm Dana. I'm stepmom to Leo (3). His dad and I have custody") == "3"
     assert contact_said("my cell is 555-0176, thanks") == "my cell is 555-0176, thanks"
     assert contact_said("I work 9-5 most days") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # written for these tests (2026-12-06, #22): someone else named by a title
+        ("Hi, my caseworker Ms. Patel told me to reach out about CPP for my foster son.", None),
+        ("Dr. Lee, her pediatrician, sent us here", None),
+        ("we were referred by Dr. Lee", None),
+        ("Good morning, this is Mrs. Whitfield", "Mrs. Whitfield"),
+        ("Ms. Johnson here, I want to book", "Ms. Johnson"),
+    ],
+)
+def test_a_title_names_the_writer_only_when_it_is_theirs(text, name):
+    assert name_said(text) == name

@@ -52,7 +52,11 @@ _OTHER_INTROS = re.compile(
     r"(?:\b(?i:it'?s|its)\s+([A-Z][a-z'\-]+)\b(?=\s*(?:[,.!]|$|here\b|from\b))"
     r"|^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+),\s+(?i:(?:a\s+)?(?:mom|dad|mother|father|"
     r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step))"
-    r"|\b((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z'\-]+))"
+    # "Ms. Johnson here", never someone else named by their role ("my caseworker Ms.
+    # Patel told me to reach out", "Dr. Lee, her pediatrician").
+    r"|(?<!caseworker )(?<!worker )(?<!pediatrician )(?<!doctor )(?<!teacher )(?<!therapist )"
+    r"(?<!nurse )(?<!lawyer )(?<!judge )(?<!with )(?<!from )(?<!by )(?<!to )"
+    r"\b((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z'\-]+)\b(?!\s*,?\s*(?:her|his|our|my|the)\s+\w+))"
 )
 _NOT_NAMES = {
     "a", "also", "calling", "concerned", "desperate", "exhausted", "fine", "glad", "going",
@@ -70,7 +74,7 @@ _NOT_NAMES = {
     "august", "september", "october", "november", "december", "true", "late", "early",
     "over", "done", "complicated", "christmas", "summer", "winter", "spring", "fall",
     "thanks", "thank", "thx", "bye", "regards", "cheers", "blessings", "god", "amen",
-    "to", "and", "or", "for", "with", "regarding", "re",
+    "to", "and", "or", "for", "with", "regarding", "re", "mr", "mrs", "ms", "miss", "dr",
 }  # fmt: skip
 
 RELATIONSHIPS = [
@@ -176,7 +180,9 @@ def clean_relationship(text: str) -> str | None:
 
 # "need appt for my son. Tasha. im his mom": a name as a sentence of its own, inside a
 # longer message (read only when nothing else names the writer).
-_NAME_ALONE = re.compile(r"(?:^|[.!?]\s+)([A-Z][a-z'\-]+)(?:[.!]\s|[.!]?\s*$)")
+_NAME_ALONE = re.compile(
+    r"(?:^|(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)[.!?]\s+)([A-Z][a-z'\-]+)(?:[.!]\s|[.!]?\s*$)"
+)
 _NOT_ALONE = {
     "yes", "no", "ok", "okay", "thanks", "hi", "hello", "hey", "sorry", "please", "help",
     "bye", "sure", "anyway", "again", "also", "great", "perfect", "cool", "fine", "well",
