@@ -21,7 +21,7 @@ TRAIN_ENCODER_THREADS ?= $(shell nproc 2>/dev/null || echo 1)
 SPACY_META := $(SPACY_MODEL_DIR)/meta.json
 # Code that decides what our own trained components learn (their TRAINING_CODE lists).
 TRAINING_CODE := $(addprefix bot/safety/,__init__.py component.py crisis_model.py check_model.py detector.py \
-	context.py lexicon.py normalize.py) $(addprefix bot/nlp/,ngram_classifier.py intent_topic.py \
+	context.py context_words.py lexicon.py word_classes.py normalize.py) $(addprefix bot/nlp/,ngram_classifier.py intent_topic.py \
 	response_selection.py segments.py sentence_featurizer.py encoder.py spelling.py ages.py)
 TRAIN_INPUTS := config.yml domain.yml $(CLINIC_PROFILE) $(shell find data -name '*.yml' 2>/dev/null) $(TRAINING_CODE)
 

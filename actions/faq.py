@@ -65,6 +65,9 @@ SECOND_ACTS = {
     "request_person": "handoff_form",
     "set_reminder": "reminder_form",
     "start_reflection": "reflection_form",
+    # "I need to reschedule... WG-MCMPVW. also how long does the program take?"
+    "reschedule_booking": "action_start_manage_booking",
+    "cancel_booking": "action_start_manage_booking",
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -22,34 +21,22 @@ from actions.booking_form import (
 )
 from actions.replies_said import replies_said, violence_reply_given
 from bot.booking.handoffs import create_handoff, expected_contact_text
-from bot.booking.known_facts import MIN_TOPIC_WORDS, contact_said, topic_said
+from bot.booking.known_facts import (
+    MAX_TIME_CHARS,
+    contact_said,
+    topic_said,
+    topic_with_what_it_points_to,
+    when_said,
+)
 from bot.booking.said_who import name_said
 from bot.safety.flags import latest_open_flag
-
-MAX_TIME_CHARS = 200
-# A good time to call, said in passing: "after 5", "weekday mornings", "any time".
-_WHEN = re.compile(
-    r"\b((after|before|around|between|by|at|til|till|until|from)\s+\d{1,2}(:\d\d)?\s*(am|pm)?|"
-    r"(week ?day|week ?end|mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?s?\b.*?"
-    r"(morning|afternoon|evening|night)?s?|mornings?|afternoons?|evenings?|any ?time|"
-    r"lunch ?time|nap ?time|(after|before|between|from)\s+\d{3,4}|"
-    r"\d{1,2}(:\d\d)?\s*(am|pm)?\s*(-|to|til|till)\s*\d{1,2}(:\d\d)?\s*(am|pm)|"
-    r"(best|good) time( to (call|reach|text))?\s*[:\-]\s*\w)",
-    re.I,
-)  # "Best time: 0700-0800 or after 1800" as a form would be filled in
-
-
-def when_said(text: str) -> str | None:
-    """The parts of a message that say when to call ("call me after 5, I'm Ana" ->
-    "call me after 5"), or None."""
-    parts = [p.strip() for p in re.split(r"[.;!?\n]+", text) if _WHEN.search(p)]
-    return "; ".join(parts)[:MAX_TIME_CHARS] if parts else None
 
 
 def _unless_skipped(answer: str | None) -> str | None:
     return None if answer == SKIPPED else answer
 
 
+HANDOFF_SLOTS = frozenset({"caregiver_name", "contact", "handoff_time", "handoff_about"})
 # Reasons that say what the call is about, so the topic is not asked.
 KNOWN_TOPICS = frozenset({"no_times_fit", "age_outside_range", "booking_error"})
 
@@ -101,19 +88,22 @@ class ValidateHandoffForm(StopsAfterMisses, FormValidationAction):
         only when it starts, a request for a person takes its four answers from any
         message, since caregivers give them in one breath ("Ana, 312 555 0147, after 5").
         """
-        if tracker.get_slot(slot) is not None or tracker.get_slot("requested_slot") == slot:
+        asked = tracker.get_slot("requested_slot")
+        if tracker.get_slot(slot) is not None or asked == slot:
             return {}
-        starting = tracker.get_slot("requested_slot") is None
+        # Starting: nothing of this form asked yet (another form's question may still be
+        # on screen: "can someone call me about this?" typed to the booking questions).
+        starting = asked not in HANDOFF_SLOTS
         # At the start, a name, a phone number or email, or a good time said earlier in the
         # conversation ("this is Ana", "you can reach me at 312 555 0147", "can someone
         # call me tomorrow morning" before a safety check) is not asked again; what it is
         # about, from the newest message long enough to say it (the request itself, not
         # the "no, we're safe" typed to a gentle check after it).
-        typed = said_so_far(tracker)
         if starting and slot in ("caregiver_name", "contact", "handoff_time"):
-            texts = typed
+            texts = said_so_far(tracker)
         elif starting and slot == "handoff_about":
-            texts = [t for t in typed if len(t.split()) >= MIN_TOPIC_WORDS][:1]
+            found = topic_with_what_it_points_to(said_so_far(tracker))
+            return {slot: found} if found else {}
         else:
             texts = [str(tracker.latest_message.get("text") or "")]
         for text in texts:
@@ -140,7 +130,7 @@ class ValidateHandoffForm(StopsAfterMisses, FormValidationAction):
     def extract_handoff_about(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") is not None:
+        if tracker.get_slot("requested_slot") in HANDOFF_SLOTS:
             return {}  # only the request itself: later messages answer other questions
         return self._passing("handoff_about", tracker, topic_said)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -37,7 +37,13 @@ class ActionStartManageBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        wanted = "reschedule" if last_intent(tracker) == "reschedule_booking" else "cancel"
+        # The intent, or the request asked beside a question answered first (actions/faq.py).
+        asked = {last_intent(tracker)} | {
+            e.get("value")
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "also_asked"
+        }
+        wanted = "reschedule" if "reschedule_booking" in asked else "cancel"
         if _asking_confirm(tracker) and wanted == tracker.get_slot("manage_action"):
             return [SlotSet("confirm_manage", "yes")]
         text = str(tracker.latest_message.get("text") or "")
@@ -50,7 +56,12 @@ class ActionStartManageBooking(Action):
             contact = contact or tracker.get_slot("contact")
         when = parse_preference(text)
         moving = wanted == "reschedule"
+        # Started by the rules after "cancel my appointment", the form follows by rule;
+        # started as a second act (after an FAQ answer, or after a gentle check) it must
+        # be named, as no rule follows those.
+        started_aside = last_intent(tracker) not in ("cancel_booking", "reschedule_booking")
         return [
+            *([FollowupAction("manage_booking_form")] if started_aside else []),
             SlotSet("manage_action", wanted),
             SlotSet("booking_reference", reference),
             SlotSet("contact", contact),

@@ -21,14 +21,9 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecuted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.safety.asked import ASKED_KEY
+from bot.safety.asked import ASKED_KEY, FOLLOWED_REPLIES
 
 _original_parse = MessageProcessor.parse_message
-
-
-# Replies whose next message may plainly change what they did ("make it 8:15 pm" after
-# a reminder was set): with no form active, NLU is told the bot's last action was one.
-FOLLOWED_REPLIES = frozenset({"action_save_reminder", "action_show_reminders"})
 
 
 def with_question(message: UserMessage, tracker: DialogueStateTracker | None) -> UserMessage:

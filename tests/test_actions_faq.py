@@ -75,7 +75,9 @@ def _also(value: str) -> dict:
 @pytest.mark.parametrize(
     ("act", "form"),
     [("set_reminder", "reminder_form"), ("request_person", "handoff_form"),
-     ("start_reflection", "reflection_form")],
+     ("start_reflection", "reflection_form"),
+     ("reschedule_booking", "action_start_manage_booking"),
+     ("cancel_booking", "action_start_manage_booking")],
 )  # fmt: skip
 async def test_a_request_asked_beside_a_question_is_carried_out_after_the_answer(act, form):
     """'set me a reminder for 8pm, and does CPP cost anything?': answered, then the form

@@ -7,7 +7,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_form import SKIPPED
-from actions.handoff import ValidateHandoffForm, when_said
+from actions.handoff import ValidateHandoffForm
+from bot.booking.known_facts import when_said
 
 SLOTS = ["caregiver_name", "contact", "handoff_time", "handoff_about"]
 
@@ -137,15 +138,32 @@ async def test_a_time_and_topic_said_before_a_safety_check_are_not_asked_again()
     assert slots.get("handoff_about", "").startswith("Hi this is Angela")
 
 
-async def _started_with(said: list[str], intent: str) -> dict:
+async def test_a_request_typed_to_another_forms_question_carries_what_it_points_to():
+    """'Can someone from your clinic call me about this?' typed to the booking questions
+    after a pasted daycare note: the form starts (another form's question on screen) and
+    what it is about keeps the note that 'this' points to."""
+    # written for this test (2026-12-06, #22)
+    note = (
+        'The daycare sent this home: "Dear parent, staff noticed that Leo has been very '
+        'withdrawn since the move and cries at nap time. We recommend a referral."'
+    )
+    request = "Can someone from your clinic call me about this? I'd rather talk to a person."
+    slots = await _started_with([note, request], "request_person", asked="relationship")
+    about = slots.get("handoff_about", "")
+    assert about.startswith("Can someone from your clinic call me about this?")
+    assert "withdrawn since the move" in about
+    assert "caregiver_name" not in slots  # "Dear parent" names nobody
+
+
+async def _started_with(said: list[str], intent: str, asked: str | None = None) -> dict:
     """The slots the handoff form fills as it starts after ``said`` (the last is the
-    latest message, with ``intent``)."""
+    latest message, with ``intent``), with ``asked`` the question still on screen."""
     events: list[dict] = []
     for text in said:
         events += [{"event": "user", "text": text}, {"event": "bot", "text": "..."}]
     tracker = Tracker(
         sender_id="conv-handoff-start",
-        slots={"requested_slot": None},
+        slots={"requested_slot": asked},
         latest_message={"text": said[-1], "intent": {"name": intent}, "entities": []},
         events=[*events[:-1], {"event": "active_loop", "name": "handoff_form"}],
         paused=False,
@@ -158,7 +176,7 @@ async def _started_with(said: list[str], intent: str) -> dict:
 
 
 def test_a_range_of_hours_is_a_good_time_to_call():
-    from actions.handoff import when_said
+    from bot.booking.known_facts import when_said
 
     text = "can someone call me about my daughters intake? best time 4-6pm, i work nights"
     assert when_said(text) == "best time 4-6pm, i work nights"

@@ -70,3 +70,26 @@ async def test_a_contact_read_before_the_code_is_checked_once_the_code_is_known(
         "caregiver_name": "Sam",
     }
     assert d.messages == []
+
+
+async def test_a_move_asked_beside_a_question_starts_moving_after_the_answer():
+    """'I need to reschedule ... WG-MCMPVW ... also how long does the program take?':
+    the FAQ is answered (intent faq), then the move starts, named, with its reference."""
+    from rasa_sdk.events import FollowupAction
+
+    from actions.manage_booking import ActionStartManageBooking
+
+    # written for this test (2026-12-06, #22)
+    text = "i need to reschedule my sons appointment WG-MCMPVW, also how long is the program"
+    also = [{"entity": "also_asked", "value": "reschedule_booking", "start": 0, "end": 1}]
+    events = await ActionStartManageBooking().run(
+        CollectingDispatcher(), tracker(text=text, intent="faq", entities=also), {}
+    )
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["manage_action"] == "reschedule"
+    assert slots["booking_reference"] == "WG-MCMPVW"
+    assert FollowupAction("manage_booking_form") in events
+    plain = await ActionStartManageBooking().run(
+        CollectingDispatcher(), tracker(text="cancel WG-MCMPVW", intent="cancel_booking"), {}
+    )
+    assert not any(e.get("event") == "followup" for e in plain)  # the rules follow

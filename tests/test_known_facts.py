@@ -26,6 +26,9 @@ from bot.nlp.ages import age_in_months
         ("looking after my grandson, who is four years old", 48),
         ("aged 3", 36),
         ("my niña is 3 and since we moved here she cries", 36),
+        # a classroom's name is no age ("Toddler 2 classroom"): the note's "(age 3)" is
+        ("about Mateo (age 3), who has attended our Toddler 2 classroom since May", 36),
+        ("He has been in the Toddler 2 classroom since May. He is 3.", 36),
     ],
 )
 def test_an_age_said_in_passing(text: str, months: float) -> None:
@@ -116,6 +119,9 @@ RELATIONSHIPS = [
     ("on break so quick. im Jess, Eli's mom, he's 2", "mother"),
     ("Mia's grandma here", "grandparent"),
     ("We're two moms (I'm Jo, my wife is Sam) with a 4 year old", "parent"),
+    ("Son 3y, night terrors x6 wks. Me = mom.", "mother"),
+    # a pasted note's people are not the writer
+    ('daycare sent this: "We are worried about Leo. His mother has told us about the move."', None),
     ("It's Keisha.", None),
     ("Ms. Johnson here, I need an appointment", None),
     ("It's Monday", None),
@@ -272,3 +278,28 @@ def test_an_age_in_brackets_after_a_name_and_a_number_without_its_area_code():
 )
 def test_a_title_names_the_writer_only_when_it_is_theirs(text, name):
     assert name_said(text) == name
+
+
+def test_names_in_a_pasted_note_are_not_the_writers():
+    # written for this test (2026-12-06, #22)
+    note = (
+        'the daycare wrote: "Dear parent, we noticed Leo has been biting other kids '
+        'a lot lately. Please contact our director, Ms. Reyes. Sincerely, Sunny Days staff"'
+    )
+    assert name_said(note) is None
+    assert name_said("Hi I'm Ana. " + note) == "Ana"
+
+
+def test_a_request_that_points_back_keeps_what_it_points_to():
+    from bot.booking.known_facts import topic_with_what_it_points_to
+
+    newest_first = [
+        "can someone call me about this? i would rather talk to a person",
+        "the preschool says Mia hides under the table at every fire drill since the fire",
+    ]
+    about = topic_with_what_it_points_to(newest_first)
+    assert about.startswith("can someone call me about this?")
+    assert "hides under the table" in about
+    own = "can someone call me about my daughter's intake paperwork please"
+    assert topic_with_what_it_points_to([own, newest_first[1]]) == own
+    assert topic_with_what_it_points_to(["hi", "ok"]) is None

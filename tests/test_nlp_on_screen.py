@@ -47,6 +47,27 @@ def test_none_of_these_at_the_list_of_times_stays_with_the_classifier():
     assert answer_on_screen("oh sorry i meant wednesday not monday", {}) is None
 
 
+def test_a_good_time_at_the_callback_question_is_its_answer():
+    """Read as stress, 'weekdays between 12 and 1, that's my lunch break' was answered
+    with the stress reply and the question asked again, forever."""
+    when = asked("handoff_form", "handoff_time")
+    assert answer_on_screen("weekdays between 12 and 1, that's my lunch break", when) == "inform"
+    assert answer_on_screen("tues after 4 or thurs anytime", when) == "inform"
+    assert answer_on_screen("can you call after 5?", when) is None
+    assert answer_on_screen("my son keeps hitting me", when) is None
+
+
+def test_a_day_at_the_list_of_times_is_a_pick():
+    """'The Wednesday appointment would be perfect' at the list of new times was read as
+    a booking, and the booking questions began again in the middle of a move."""
+    times = asked("manage_booking_form", "slot_pick")
+    assert answer_on_screen("The Wednesday appointment would be perfect. Thank you.", times) == (
+        "choose_slot"
+    )
+    assert answer_on_screen("none of these work, anything on friday", times) is None
+    assert answer_on_screen("do you have anything on friday?", times) is None
+
+
 def test_days_and_times_at_the_time_question_are_its_answer():
     times = asked("booking_form", "time_preference")
     assert answer_on_screen("Any weekday afternoon. I'm retired, so quite flexible.", times) == (
@@ -84,6 +105,23 @@ def test_a_call_asked_for_with_no_word_of_booking_is_a_request_for_a_person(text
     from bot.nlp.reading_rules import asks_for_a_call_not_a_booking
 
     assert asks_for_a_call_not_a_booking(text, label) is call
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "move"),
+    [
+        ("I regret that I need to move my son's first appointment. The reference is WG-XNSK95",
+         "cancel_booking", True),
+        ("can we push it back a week", "cancel_booking", True),
+        ("please cancel it, we're moving out of state", "cancel_booking", False),
+        ("i need to move my appointment", "reschedule_booking", False),
+    ],
+)  # fmt: skip
+def test_a_move_read_as_a_cancellation_is_a_move(text, label, move):
+    # written for this test (2026-12-06, #22): the appointment was cancelled, not moved
+    from bot.nlp.reading_rules import asks_to_move_not_cancel
+
+    assert asks_to_move_not_cancel(text, label) is move
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ from bot.nlp.spelling import correct_request_words
      ("can u cancle the one i jsut made", "can u cancel the one i just made"),
      ("cn we do the reflecton thing", "cn we do the reflection thing"),
      ("i need an apointment", "i need an appointment"),
-     ("helo i wont to make a apointmint", "helo i want to make a appointment")],
+     ("helo i wont to make a apointmint", "helo i want to make a appointment"),
+     ("Need to cx appt. Ref WG-KYNGHV", "Need to cancel appt. Ref WG-KYNGHV"),
+     ("can we resched", "can we reschedule")],
 )  # fmt: skip
 def test_misspelled_request_words_are_fixed(typed, read):
     assert correct_request_words(typed) == read

@@ -389,3 +389,20 @@ def test_a_few_words_are_too_few_for_the_model_alone(component, spacy_model, mon
         _parse(component, spacy_model, "cant go on", [("inform", 0.9)]).get(SAFETY)["category"]
         == "self_harm"
     )
+
+
+def test_a_short_message_gets_only_the_check_from_the_model_alone(
+    component, spacy_model, monkeypatch
+):
+    """'just me and the baby at home' scored 0.76 for violence: in a short message the
+    n-gram model alone, unsure, asks gently; sure, or beside the rules, it stands."""
+    _model_says(monkeypatch, component, "domestic_violence", 0.76)
+    safety = _parse(component, spacy_model, "just me and the baby at home", [("inform", 0.9)]).get(
+        SAFETY
+    )
+    assert safety["category"] is None
+    assert safety["tier"] == "check"
+    assert "model_alone_short" in safety["softened_by"]
+    _model_says(monkeypatch, component, "domestic_violence", 0.95)
+    sure = _parse(component, spacy_model, "just me and the baby at home", [("inform", 0.9)])
+    assert sure.get(SAFETY)["category"] == "domestic_violence"

@@ -14,6 +14,7 @@ import re
 from bot.booking.contact import missing_area_code, parse_contact
 from bot.booking.corrections import STRONG_CUE, WEAK_CUE
 from bot.booking.preferences import parse_preference
+from bot.nlp.booking_words import ASKS_FOR_A_PERSON
 
 _NUMBER = (
     r"(?:\d{1,2}(?:\.5)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -29,7 +30,7 @@ _CHILD = (
 )
 _NOT_AN_AGE = (
     r"(?!\s*(?:am|pm|a\.m|p\.m|:\d|o'?clock|%|times|kids|children|minutes|mins|hours|hrs|"
-    r"days|weeks|wks|dollars|bucks|\$|or more|in the|x\b))"
+    r"days|weeks|wks|dollars|bucks|\$|or more|in the|x\b|classroom|class|room|group))"
 )
 _AGES = [
     # "my 3 year old", "a four-year-old", "our 18mo"
@@ -117,6 +118,27 @@ def topic_said(text: str) -> str | None:
     return " ".join(text.split())[:MAX_SAID]
 
 
+# "can someone call me about this?" after a pasted daycare note: "this" is the note.
+_POINTS_BACK = re.compile(
+    r"\babout (?:this|that|it|the (?:letter|note|email|form|referral|report))\b"
+    r"(?!\s+\w+\s+(?:is|was))",
+    re.I,
+)
+
+
+def topic_with_what_it_points_to(newest_first: list[str]) -> str | None:
+    """What a request for a person is about, from the newest message long enough to say
+    it; when it only points back ("about this"), with the earlier message it points to."""
+    long_ones = [t for t in newest_first if len(t.split()) >= MIN_TOPIC_WORDS]
+    if not long_ones:
+        return None
+    topic = topic_said(long_ones[0])
+    if topic and _POINTS_BACK.search(topic) and len(long_ones) > 1:
+        earlier = " ".join(long_ones[1].split())
+        return f"{topic} (before it: {earlier})"[:MAX_SAID]
+    return topic
+
+
 def contact_said(text: str) -> str | None:
     """A message that gives a phone number or email in passing ("text me at 312 318
     2290"), kept whole: the contact question's check reads the number out of it (a
@@ -145,17 +167,28 @@ def times_said(text: str) -> str | None:
     return None
 
 
-# Words that ask for a person, beside anything else ("yes please call me", "I need speak
-# with somebody in spanish ... my number is ...").
-_PERSON_WORDS = re.compile(
-    r"\b(call me|call me back|phone me|someone (call|to call|reach)|(talk|speak) (to|with) "
-    r"(a|someone|somebody|a real|a live|one of)|a (real |live )?person|a human)\b",
+MAX_TIME_CHARS = 200
+# A good time to call, said in passing: "after 5", "weekday mornings", "any time".
+_WHEN = re.compile(
+    r"\b((after|before|around|between|by|at|til|till|until|from)\s+\d{1,2}(:\d\d)?\s*(am|pm)?|"
+    r"(week ?day|week ?end|mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?s?\b.*?"
+    r"(morning|afternoon|evening|night)?s?|mornings?|afternoons?|evenings?|any ?time|"
+    r"lunch ?time|nap ?time|(after|before|between|from)\s+\d{3,4}|"
+    r"\d{1,2}(:\d\d)?\s*(am|pm)?\s*(-|to|til|till)\s*\d{1,2}(:\d\d)?\s*(am|pm)|"
+    r"(best|good) time( to (call|reach|text))?\s*[:\-]\s*\w)",
     re.I,
-)
+)  # "Best time: 0700-0800 or after 1800" as a form would be filled in
+
+
+def when_said(text: str) -> str | None:
+    """The parts of a message that say when to call ("call me after 5, I'm Ana" ->
+    "call me after 5"), or None."""
+    parts = [p.strip() for p in re.split(r"[.;!?\n]+", text) if _WHEN.search(p)]
+    return "; ".join(parts)[:MAX_TIME_CHARS] if parts else None
 
 
 def asks_for_person(text: str) -> bool:
-    return bool(_PERSON_WORDS.search(text))
+    return bool(ASKS_FOR_A_PERSON.search(text))
 
 
 _PHONE_LIKE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")

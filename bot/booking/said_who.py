@@ -124,7 +124,12 @@ _RELATION_SAID = [
         r"guardian|big sister|big brother|older sister|older brother))\b"
     ),
     # "I'm mom", "we're her parents", "her dad and I"
-    re.compile(r"\b(?:i'?m|i am|im)\s+(mom|mum|mama|dad|papa|grandma|grandpa|nana)\b", re.I),
+    # "Me = mom" in clipped notes
+    re.compile(
+        r"(?:\b(?:i'?m|i am|im)\s+|\bme\s*(?:=|:|-)\s*)"
+        r"(mom|mum|mama|dad|papa|grandma|grandpa|nana)\b",
+        re.I,
+    ),
     re.compile(
         r"\b(?:we'?re|we are)\s+(?:his|her|their|the|two|2)\s+"
         r"((?:foster\s+|grand)?parents|guardians|moms|mums|dads)\b",
@@ -194,8 +199,19 @@ _NOT_ALONE = {
 }  # fmt: skip
 
 
+# A pasted note ("This is what the daycare sent home: \"Dear Mr. Walker, ... Ms. Reyes\"")
+# names its writer and the people in it, not the caregiver.
+_QUOTED = re.compile(r"[\"“][^\"“”]{40,}(?:[\"”]|$)")
+
+
+def outside_quotes(text: str) -> str:
+    """The message without any long quoted passage."""
+    return _QUOTED.sub(" ", text)
+
+
 def name_said(text: str) -> str | None:
     """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
+    text = outside_quotes(text)
     return _name_cued(text) or _name_alone(text)
 
 
@@ -224,6 +240,7 @@ def _name_cued(text: str) -> str | None:
 
 def relationship_said(text: str) -> str | None:
     """How the caregiver is related to the child, when they said it in passing."""
+    text = outside_quotes(text)
     for pattern in _RELATION_SAID:
         for match in pattern.finditer(text):
             words = match.group(1).lower()

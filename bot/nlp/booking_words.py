@@ -3,7 +3,7 @@
 Why one place: the offers (a "yes" that names a booking), the fallback (a message not
 understood that names one gets "would you like to set up a first visit?") and the
 reading rules (a call asked for with no word of booking is a request for a person) must
-agree on what a booking sounds like.
+agree on what a booking sounds like, and on what a call asked for sounds like.
 """
 
 from __future__ import annotations
@@ -18,6 +18,15 @@ GETTING_IN = re.compile(
     r"\b(get|getting|bring|bringing)\s+(him|her|them|us|my\s+\w+|the\s+\w+|our\s+\w+)"
     r"(\s+\w+)?\s+(in|seen|started)\b|\bsign\s+(\w+\s+){1,2}up\b|\benroll\w*\b|\bintake\b",
     re.IGNORECASE,
+)
+
+# A person or a call asked for, beside anything else ("yes please call me", "I need speak
+# with somebody in spanish ... my number is ...", "can someone call me about the intake").
+ASKS_FOR_A_PERSON = re.compile(
+    r"\b(call me|call me back|give me a call|phone me|ring me|someone (?:to )?(?:call|ring|reach)"
+    r"|(?:talk|speak) (?:to|with) (?:a|someone|somebody|a real|a live|one of)"
+    r"|a (?:real |live )?person|a human)\b",
+    re.I,
 )
 
 

@@ -63,6 +63,7 @@ from bot.nlp.reading_rules import (
     NOT_A_REQUEST,
     Reading,
     asks_for_a_call_not_a_booking,
+    asks_to_move_not_cancel,
     call_asked_beside,
     read_parts,
 )
@@ -229,6 +230,8 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         )
         if said is None and asks_for_a_call_not_a_booking(message.get(TEXT), label):
             said = "request_person"
+        if said is None and asks_to_move_not_cancel(message.get(TEXT), label):
+            said = "reschedule_booking"
         if said is None and reading.also is None:
             also = call_asked_beside(message.get(TEXT), label)
             return Reading(reading.probabilities, also) if also else reading

@@ -14,18 +14,24 @@ from typing import Any
 
 from bot.booking.contact import looks_like_a_number, parse_contact
 from bot.booking.corrections import is_correction
+from bot.booking.known_facts import when_said
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
 from bot.reminders.schedule import parse_schedule
-from bot.safety.asked import asked_in
+from bot.safety.asked import FOLLOWED_REPLIES, asked_in
 
-# "this number", "same one", "use this phone", "the one im texting from": yes, this one.
-REMINDER_REPLIES = frozenset({"action_save_reminder", "action_show_reminders"})
 _STOP = re.compile(
     r"\b(stop|cancel|(?:turn|switch|shut)\b.{0,25}\boff|no more|unsubscribe|delete|"
     r"don'?t (?:want|need)|dont (?:want|need)|without)\b",
     re.I,
 )
+# At the list of times: none of them, or others ("none of these work, anything later").
+_NONE_FIT = re.compile(
+    r"\b(none|neither|nothing|(?:don'?t|doesn'?t|dont|doesnt|won'?t|wont|can'?t|cant)\b|"
+    r"not\b|other|different|instead|later|earlier)",
+    re.I,
+)
+# "this number", "same one", "use this phone", "the one im texting from": yes, this one.
 _THIS_NUMBER = re.compile(
     r"^\W*(?:(?:yes|yeah|yea|ok|sure)[\s,]+)?(?:(?:use|text|call|try|reach me at)\s+)?"
     r"(?:this|that|same|my|the)\s+(?:same\s+)?(?:number|one|phone|cell|#)"
@@ -58,8 +64,12 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         # "Any weekday afternoon. I'm retired, so quite flexible" answers the question,
         # even where its words read as stress (answered, then asked again, in a loop).
         return "inform"
+    if asked.slot == "handoff_time" and "?" not in text and when_said(text) is not None:
+        # "weekdays between 12 and 1, that's my lunch break" to "when is a good time to
+        # reach you?": the answer, not stress (read as stress, it was asked again forever).
+        return "inform"
     if (
-        asked.after in REMINDER_REPLIES
+        asked.after in FOLLOWED_REPLIES
         and "?" not in text
         and not _STOP.search(text)
         and parse_schedule(text) is not None
@@ -70,5 +80,14 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
     if asked.slot == "slot_pick" and is_correction(text) and parse_preference(text) is not None:
         # A day or time corrected at the list is a new preference (fresh times are
         # offered), not "none of these work" and a person.
+        return "choose_slot"
+    if (
+        asked.slot == "slot_pick"
+        and "?" not in text
+        and not _NONE_FIT.search(text)
+        and parse_preference(text) is not None
+    ):
+        # "The Wednesday appointment would be perfect. Thank you very much." at the list
+        # of new times was read as a booking, and the booking questions began again.
         return "choose_slot"
     return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.nlp.booking_words import BOOKING_WORDS
+from bot.nlp.booking_words import ASKS_FOR_A_PERSON, BOOKING_WORDS
 from bot.nlp.segments import gives_only_a_contact, is_question
 from bot.safety import CATEGORIES
 
@@ -110,12 +110,6 @@ def read_parts(
 # "can someone call me about my daughter's intake next week? best time 4-6pm": a call
 # asked for, with no word of booking, is a request for a person, even when the story
 # around it reads as a booking (measured on the helper-written dev conversations).
-_CALL_ASKED = re.compile(
-    r"\b(call me|call me back|give me a call|phone me|ring me|someone (?:to )?(?:call|ring|reach)"
-    r"|(?:talk|speak) (?:to|with) (?:a|someone|somebody|a real|a live)|a (?:real |live )?person"
-    r"|a human)\b",
-    re.I,
-)
 # Booking words beyond BOOKING_WORDS in a call request ("call me to set up a visit");
 # not "intake", which a call can be about ("call me about my daughter's intake").
 _SETTING_UP = re.compile(
@@ -127,15 +121,30 @@ def asks_for_a_call_not_a_booking(text: str, label: str) -> bool:
     """Whether a message read as a booking only asks for a call back."""
     return (
         label == "book_appointment"
-        and bool(_CALL_ASKED.search(text))
+        and bool(ASKS_FOR_A_PERSON.search(text))
         and not BOOKING_WORDS.search(text)
         and not _SETTING_UP.search(text)
     )
+
+
+# "I regret that I need to move my son's first appointment... The reference is WG-XNSK95"
+# was read as a cancellation, and the appointment was cancelled instead of moved.
+_MOVE = re.compile(
+    r"\b(move|moving|push (?:it |this |the \w+ )?back|resched\w*|different (?:time|day|date)|"
+    r"another (?:time|day|date)|change (?:the |my |our )?(?:time|day|date))\b",
+    re.I,
+)
+_CANCEL = re.compile(r"\b(cancel\w*|cx|call (?:it )?off|no longer|don'?t need|not coming)\b", re.I)
+
+
+def asks_to_move_not_cancel(text: str, label: str) -> bool:
+    """Whether a message read as a cancellation asks to move the appointment instead."""
+    return label == "cancel_booking" and bool(_MOVE.search(text)) and not _CANCEL.search(text)
 
 
 def call_asked_beside(text: str, label: str) -> tuple[str, float, int, int] | None:
     """A call asked for beside a question ("I need speak with somebody in spanish...
     My name Rosa, number 312 619 0042"), as a second ask, when nothing else marked one:
     the question is answered, then the request for a person is taken down."""
-    match = _CALL_ASKED.search(text) if label.startswith("faq/") else None
+    match = ASKS_FOR_A_PERSON.search(text) if label.startswith("faq/") else None
     return ("request_person", 1.0, match.start(), match.end()) if match else None

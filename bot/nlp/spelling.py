@@ -69,12 +69,18 @@ def _corrected(word: str) -> str:
     return found[0].term if len(found) == 1 else word  # one nearest request word, or none
 
 
+# Short forms of request words that the speller leaves alone (under MIN_LENGTH, or no
+# edit away): "Need to cx appt. Ref WG-KYNGHV" was not understood as a cancellation.
+SHORT_FORMS = {"cx": "cancel", "canx": "cancel", "cxl": "cancel", "resched": "reschedule",
+               "rsvp": "book", "appts": "appointments"}  # fmt: skip
+_SHORT_FORM = re.compile(r"\b(" + "|".join(SHORT_FORMS) + r")\b", re.I)
 # "i wont to make a apointmint": "wont" is a word ("won't"), but never before "to".
 _WONT_TO = re.compile(r"\bwont to\b", re.I)
 
 
 def correct_request_words(text: str) -> str:
     """``text`` with misspelled request words fixed ("frist" -> "first"); else as typed."""
+    text = _SHORT_FORM.sub(lambda m: SHORT_FORMS[m.group(1).lower()], text)
     return _WORD.sub(lambda m: _corrected(m.group(0)), _WONT_TO.sub("want to", text))
 
 

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 ASKED_KEY = "cpp_asked"  # in a message's metadata: {"form": ..., "slot": ..., "after": ...}
+# Replies whose next message may plainly change what they did ("make it 8:15 pm" after a
+# reminder was set): with no form active, NLU is told the bot's last action was one.
+FOLLOWED_REPLIES = frozenset({"action_save_reminder", "action_show_reminders"})
 
 # Questions whose answers are stories about the child (None: every slot of the form).
 ABOUT_THE_CHILD: dict[str, frozenset[str] | None] = {

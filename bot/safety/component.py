@@ -76,6 +76,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
     # The code that decides what the trained layer learns.
     TRAINING_CODE = ("safety/__init__.py", "safety/component.py", "safety/crisis_model.py",
                      "safety/check_model.py", "safety/detector.py", "safety/context.py",
+                     "safety/context_words.py", "safety/word_classes.py",
                      "safety/lexicon.py", "safety/normalize.py", "nlp/ngram_classifier.py",
                      "nlp/ages.py")  # fmt: skip
 
@@ -165,6 +166,8 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         if self._crisis_model is None:
             raise RuntimeError("the safety component has no trained crisis model")
+        if self._check_model is None:
+            raise RuntimeError("the safety component has no trained check layer")
         detector = self._detector_for(model)
         for message in messages:
             text = message.get(TEXT)
@@ -172,16 +175,13 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 continue
             found = detector.detect(text)
             model_confidence = self._crisis_model.probability(found.lemmas)
-            model_category = (
-                self._crisis_model.category(found.lemmas)
-                if model_confidence >= self._threshold
-                else None
-            )
+            model_leans_to = self._crisis_model.category(found.lemmas)
+            model_category = model_leans_to if model_confidence >= self._threshold else None
             if model_category and too_few_words(text, found, model_confidence, self._policy):
                 model_category = None
             category = found.category or model_category
             also = found.also
-            named = self._crisis_model.category(found.lemmas) if found.category else None
+            named = model_leans_to if found.category else None
             if found.secondary_only and model_names_the_danger(
                 found, named, model_confidence, self._policy
             ):
@@ -195,20 +195,14 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 source = "both"
             else:
                 source = "rules" if found.category else "model" if model_category else None
-            if self._check_model is None:
-                raise RuntimeError("the safety component has no trained check layer")
+            asked = asked_in(message.get("metadata"))
             concern = self._check_model.concern(text)
             tier = tier_for(text, category, model_confidence, found.evidence, concern, self._policy)
             if tier.get("tier") == "full":
-                asked = asked_in(message.get("metadata"))
                 tier = in_context(
                     tier, text, category, source, found, asked, model_confidence, self._policy
                 )
-            elif (
-                tier.get("tier") == "check"
-                and not category
-                and asked_in(message.get("metadata")).about_the_child
-            ):
+            elif tier.get("tier") == "check" and not category and asked.about_the_child:
                 # The encoder's concern alone, in a story about the child's hard times
                 # (what the question asked for): no check; the rules and the n-gram
                 # model still answer any danger in it.
@@ -222,7 +216,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 "also": also if category and found.category else [],
                 "past": found.past,
                 "model_confidence": model_confidence,
-                "model_category": self._crisis_model.category(found.lemmas),
+                "model_category": model_leans_to,
                 **tier,
             }
             message.set(SAFETY, info, add_to_output=True)

@@ -20,9 +20,11 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from bot.nlp.ngram_classifier import lemma_string
-from bot.safety.context import CLAUSE_BREAKS, SENTENCE_BREAKS, doer_resolved, reason_to_set_aside
-from bot.safety.lexicon import CLASSES, RULES, Rule, pattern_words
+from bot.safety.context import doer_resolved, reason_to_set_aside
+from bot.safety.context_words import CLAUSE_BREAKS, SENTENCE_BREAKS
+from bot.safety.lexicon import RULES, Rule, pattern_words
 from bot.safety.normalize import Speller, dictionary_words, normalize
+from bot.safety.word_classes import CLASSES
 
 # Which reply comes first when several dangers show; the others are named after it
 # (``also``). A caregiver's own suicidal thoughts come first even beside a child's

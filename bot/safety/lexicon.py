@@ -6,7 +6,7 @@ Notation, one pattern per string, tokens separated by spaces:
 - ``x?``      that token is optional;
 - ``*N``      up to N tokens of anything within one clause;
 - ``**N``     up to N tokens of anything within one sentence;
-- ``@CLASS``  a word class below (``@CHILD``, ``@ADULT``, ``@HARM``, ...);
+- ``@CLASS``  a word class of bot/safety/word_classes.py (``@CHILD``, ``@ADULT``, ``@HARM``, ...);
 - ``#NUM``    one number, in digits or words ("20", "twenty").
 
 Each rule carries checks the detector applies after matching (see ``Rule``).
@@ -16,49 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CLASSES: dict[str, list[str]] = {
-    "CHILD": ["son", "daughter", "kid", "kids", "child", "children", "toddler", "baby",
-              "babies", "boy", "girl", "grandson", "granddaughter", "nephew", "niece",
-              "infant", "newborn", "preschooler", "stepson", "stepdaughter", "old", "lo",
-              "brother", "sister", "twins", "grandbaby", "foster"],
-    "ADULT": ["husband", "boyfriend", "partner", "ex", "wife", "girlfriend", "dad", "daddy",
-              "father", "stepdad", "stepfather", "mom", "mother", "stepmom", "uncle", "aunt",
-              "grandpa", "grandfather", "grandma", "man", "guy", "neighbor", "babysitter",
-              "sitter", "teacher", "someone", "somebody", "roommate", "fiance", "spouse",
-              "cousin", "caregiver", "stranger", "people", "men", "coach", "mil", "fil",
-              "stepmother", "inlaw", "landlord", "aide", "nanny", "staff", "woman", "lady",
-              "adults", "bf", "gf", "esposo", "marido", "novio", "esposa", "novia", "pareja"],
-    "PRONOUN": ["he", "she", "they"],
-    "HARM": ["hit", "beat", "punch", "slap", "kick", "choke", "strangle", "shove", "push",
-             "hurt", "burn", "throw", "smack", "whip", "drag", "grab", "attack", "stab",
-             "abuse", "rape", "molest", "shake", "slam", "bruise", "smother", "suffocate",
-             "drown", "harm", "kill", "beating", "hitting", "whoop", "whooping", "scald", "pinch",
-             "chokeing", "chocking"],
-    "URGE": ["want", "going", "gon", "about", "could", "might", "may", "urge", "like",
-             "tempted", "close", "will", "would", "afraid", "scared", "worried", "terrified",
-             "fear", "frightened", "think", "thought", "feel", "snap", "lose"],
-    "CHILD_OBJ": ["him", "her", "them", "son", "daughter", "kid", "kids", "child", "children",
-                  "toddler", "baby", "babies", "boy", "girl", "grandson", "granddaughter",
-                  "infant", "newborn", "nephew", "niece", "old", "lo", "grandbaby",
-                  "twins", "stepson", "stepdaughter"],
-    "SELF_HARM_VERB": ["kill", "hurt", "cut", "harm", "burn", "hang", "shoot", "drown",
-                       "starve", "poison", "stab", "suffocate", "overdose", "hit", "punch",
-                       "scratch"],
-    # What no one takes by mistake as an adult: drinking it is meant.
-    "POISON": ["bleach", "antifreeze", "lye", "poison", "drain", "gasoline", "cleaner",
-               "windex", "pesticide", "insecticide", "ammonia"],
-    "INGESTED": ["pill", "pills", "bleach", "detergent", "pod", "pods", "battery", "batteries",
-                 "medicine", "medication", "meds", "chemical", "chemicals", "cleaner", "poison",
-                 "vitamin", "vitamins", "tylenol", "advil", "motrin", "magnet", "magnets",
-                 "antifreeze", "lye", "drain", "gasoline", "lighter", "cigarette", "edible",
-                 "gummies", "tablets", "benadryl", "oxy", "fentanyl", "drugs",
-                 "oil", "windex", "soap", "alcohol", "vodka", "coin", "button", "perfume",
-                 "mouthwash", "polish", "paint", "ibuprofen", "iron", "nyquil", "syrup",
-                 "melatonin", "xanax", "adderall", "percs", "percocet", "sertraline", "zoloft",
-                 "prozac", "lithium", "insulin", "edibles", "methadone", "suboxone",
-                 "sleeping", "painkillers", "opioids", "klonopin", "valium", "ambien", "oxycodone",
-                 "hydrocodone", "tramadol", "gabapentin", "lamotrigine", "seroquel", "trazodone"],
-}  # fmt: skip
+from bot.safety.word_classes import CLASSES
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ NOT_THAT_DANGER = {"child_is_the_doer", "figure_of_speech", "a_condition", "a_th
 # The n-gram model alone, unless sure, does not name a danger in so few words (the rules
 # still do: "he hit me", "not breathing").
 MAX_WORDS_MODEL_ALONE = 3
+# In a short message the n-gram model alone, unless sure, gives the gentle check rather
+# than the full protocol: "he lives with me and my boyfriend", "just me and the baby at
+# home" and "she's 4 and her dad has her on weekends" scored 0.72-0.90 for a danger
+# (words that crisis messages share), while the crises it alone finds are told at length.
+MAX_WORDS_MODEL_UNSURE = 12
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,12 @@ def in_context(
         why = "past"
     elif source == "model" and set_aside and model_confidence < policy.full_confidence:
         why = set_aside[0]
+    elif (
+        source == "model"
+        and len(text.split()) <= MAX_WORDS_MODEL_UNSURE
+        and model_confidence < policy.full_confidence
+    ):
+        why = "model_alone_short"
     elif child_reading(asked, category, source, text):
         why = f"asked:{asked.slot or asked.form}"
     else:
