@@ -24,6 +24,7 @@ from bot.booking.handoffs import create_handoff, expected_contact_text
 from bot.booking.known_facts import (
     MAX_TIME_CHARS,
     contact_said,
+    topic_in_passing,
     topic_said,
     topic_with_what_it_points_to,
     when_said,
@@ -130,8 +131,14 @@ class ValidateHandoffForm(StopsAfterMisses, FormValidationAction):
     def extract_handoff_about(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") in HANDOFF_SLOTS:
-            return {}  # only the request itself: later messages answer other questions
+        asked = tracker.get_slot("requested_slot")
+        if asked in HANDOFF_SLOTS:
+            # Later messages answer other questions, unless one says plainly what the call
+            # is about ("it's about the bill I got", typed to the name question).
+            if asked == "handoff_about" or tracker.get_slot("handoff_about") is not None:
+                return {}
+            found = topic_in_passing(str(tracker.latest_message.get("text") or ""))
+            return {"handoff_about": found} if found else {}
         return self._passing("handoff_about", tracker, topic_said)
 
     def validate_caregiver_name(

@@ -140,7 +140,7 @@ def test_concern_can_be_skipped_and_time_preferences_are_checked():
 @pytest.mark.parametrize(
     ("text", "index"),
     [("1", 0), ("number 2", 1), ("the third one", 2), ("the last one", 2), ("9", None),
-     ("tomorrow", None)],
+     ("tomorrow", None), ("la primera", 0), ("el segundo porfa", 1), ("la última", 2)],
 )  # fmt: skip
 def test_picking_an_offered_time(text, index):
     assert picked_index(text, [{"id": 1}, {"id": 2}, {"id": 3}]) == index

@@ -155,6 +155,30 @@ async def test_a_request_typed_to_another_forms_question_carries_what_it_points_
     assert "caregiver_name" not in slots  # "Dear parent" names nobody
 
 
+async def test_a_story_in_the_request_says_what_the_call_is_about():
+    # written for this test (2026-12-07, #22): no "about" in it, a story all the same
+    request = (
+        "his dad moved out this weekend and he came back from daycare really off, not "
+        "talking. i'd like his therapist or someone to call me before thursday"
+    )
+    slots = await _started_with([request, "/i_am_safe"], "i_am_safe")
+    assert slots.get("handoff_about", "").startswith("his dad moved out")
+
+
+async def test_what_the_call_is_about_said_at_another_question_is_kept():
+    """'it's about the bill I got...' typed to the name question: kept, not asked again;
+    a plain answer to another question is not taken as the topic."""
+    # written for this test (2026-12-07, #22)
+    form = ValidateHandoffForm()
+    text = "can i speak to a person. it's about the bill I got, insurance says no claim came"
+    tracker = _tracker(asked="caregiver_name")
+    tracker.latest_message["text"] = text
+    got = form.extract_handoff_about(CollectingDispatcher(), tracker, HANDOFF_DOMAIN)
+    assert got == {"handoff_about": text}
+    tracker.latest_message["text"] = "you can reach me at 312 555 0147 any time after 5pm"
+    assert form.extract_handoff_about(CollectingDispatcher(), tracker, HANDOFF_DOMAIN) == {}
+
+
 async def _started_with(said: list[str], intent: str, asked: str | None = None) -> dict:
     """The slots the handoff form fills as it starts after ``said`` (the last is the
     latest message, with ``intent``), with ``asked`` the question still on screen."""

@@ -47,6 +47,7 @@ FLOORS = {
     "dev_bc1011_2026-12-06": 0.95,
     "dev_bc1415_2026-12-06": 0.90,
     "dev_bc1213_2026-12-06": 0.93,
+    "dev_bc1819_2026-12-07": 0.80,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once

@@ -29,6 +29,12 @@ from bot.nlp.ages import age_in_months
         # a classroom's name is no age ("Toddler 2 classroom"): the note's "(age 3)" is
         ("about Mateo (age 3), who has attended our Toddler 2 classroom since May", 36),
         ("He has been in the Toddler 2 classroom since May. He is 3.", 36),
+        # a birthday to come or just had (written for this test, 2026-12-07, #22)
+        ("She turns 4 on the 12th of next month. Since the move she wets the bed", 36),
+        ("my son Leo turns 3 in may and ever since the fire", 24),
+        ("right after his 3rd birthday party, so like 2 months ago", 36),
+        ("is it only for kids who went thru something big? bc mine is 4", 48),
+        ("she turns one next week", 11),
     ],
 )
 def test_an_age_said_in_passing(text: str, months: float) -> None:
@@ -45,6 +51,7 @@ def test_an_age_said_in_passing(text: str, months: float) -> None:
         "we've been through a lot in 2 years",
         "i have 2 kids",
         "how much does it cost",
+        "i'm turning 30 next week and so tired",
     ],
 )
 def test_no_age_where_none_was_said(text: str) -> None:
@@ -303,3 +310,23 @@ def test_a_request_that_points_back_keeps_what_it_points_to():
     own = "can someone call me about my daughter's intake paperwork please"
     assert topic_with_what_it_points_to([own, newest_first[1]]) == own
     assert topic_with_what_it_points_to(["hi", "ok"]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "times"),
+    [
+        ("I work 7 to 3:30 at the plant so anything after 4 would be ideal",
+         "anything after 4 would be ideal"),
+        ("im home after 1 most days because i clean offices in the mornings",
+         "im home after 1 most days"),
+        ("my days off are tues/thurs so those pls", "my days off are tues/thurs"),
+        ("i'm home with the baby all day and she won't nap", None),
+        ("it would be great if he slept at night", None),
+        ("i cant do anything before 3:45 on weekdays", None),
+    ],
+)  # fmt: skip
+def test_times_offered_in_a_story(text, times):
+    # written for this test (2026-12-07, #22)
+    from bot.booking.known_facts import times_said
+
+    assert times_said(text) == times

@@ -14,6 +14,7 @@ import re
 from bot.booking.contact import missing_area_code, parse_contact
 from bot.booking.corrections import STRONG_CUE, WEAK_CUE
 from bot.booking.preferences import parse_preference
+from bot.nlp.ages import age_in_months
 from bot.nlp.booking_words import ASKS_FOR_A_PERSON
 
 _NUMBER = (
@@ -68,9 +69,33 @@ _AGE_HOMOPHONES = {"for": "four", "fore": "four", "to": "two", "too": "two"}
 _SOUNDS_LIKE_AGE = re.compile(r"\b(for|fore|to|too)(?=\s+(?:years?|yrs?)\s+old\b)", re.I)
 
 
+# A birthday to come ("she turns 4 on the 12th of next month", "turning 5 in oct") says
+# the age now is one less; one just had ("right after his 3rd birthday party") says it.
+_TURNING = re.compile(
+    rf"\b(?:turns|turning|will turn|gonna turn|going to turn)\s+({_NUMBER})(?!\s*(?:am|pm|:))\b",
+    re.I,
+)
+_BIRTHDAY = re.compile(
+    r"\b(?:his|her|their|the)\s+(\d{1,2})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)", re.I
+)
+_MINE = re.compile(rf"\bmine\s+(?:is|'s|’s)\s+({_NUMBER}{_UNIT}?){_NOT_AN_AGE}", re.I)
+
+
+def _age_by_birthday(text: str) -> str | None:
+    if match := _TURNING.search(text):
+        months = age_in_months(f"{match.group(1)} years")
+        if months is not None and 12 <= months <= 144:  # not "i'm turning 30 next week"
+            return "11 months" if months == 12 else f"{int(months // 12) - 1} years"
+    if match := _BIRTHDAY.search(text) or _MINE.search(text):
+        return match.group(1) if match.re is _MINE else f"{match.group(1)} years"
+    return None
+
+
 def age_said(text: str) -> str | None:
     """The child's age as said in a sentence ("he's 3", "my 18 month old"), else None."""
     text = _SOUNDS_LIKE_AGE.sub(lambda m: _AGE_HOMOPHONES[m.group(1).lower()], text)
+    if by_birthday := _age_by_birthday(text):
+        return by_birthday
     for pattern in _AGES:
         match = pattern.search(text)
         if match:
@@ -113,9 +138,24 @@ def concern_answer(text: str) -> str | None:
 def topic_said(text: str) -> str | None:
     """A request for a person that already says what it is about ("can someone call me
     about my son's intake"), kept as written for staff."""
-    if len(text.split()) < MIN_TOPIC_WORDS or not _TOPIC_CUE.search(text):
-        return None
+    if len(text.split()) < MIN_TOPIC_WORDS or not (
+        _TOPIC_CUE.search(text) or _CONCERN_CUE.search(text)
+    ):
+        return None  # a story counts ("his dad moved out... call me before thursday")
     return " ".join(text.split())[:MAX_SAID]
+
+
+# "it's about the bill I got", typed while the form asks for a name or a number.
+_SAYS_WHAT_ABOUT = re.compile(
+    r"\b(?:it'?s|its|it is|this is|that'?s|thats|the call is|my question is)\s+"
+    r"(?:about|regarding|re)\b|\bregarding\b",
+    re.I,
+)
+
+
+def topic_in_passing(text: str) -> str | None:
+    """What a call is about, said plainly while another question is on screen."""
+    return topic_said(text) if _SAYS_WHAT_ABOUT.search(text) else None
 
 
 # "can someone call me about this?" after a pasted daycare note: "this" is the note.
@@ -153,7 +193,11 @@ _TIMES_CUE = re.compile(
     r"best (time|days?)|is best|are best|prefer|can (do|come|make it)|good for (me|us)|"
     r"any ?time works|i'?m off|(?:only|i'?m|im|am|usually|mostly|always) free|"
     r"only (?:on )?(?:mon|tue|wed|thu|fri|sat|sun|week|morning|afternoon|evening|after|before)\w*|"
-    r"(?:mornings?|afternoons?|evenings?|weekends?|weekdays?|days|times?|\d(?:am|pm)?) works?)\b",
+    r"(?:mornings?|afternoons?|evenings?|weekends?|weekdays?|days|times?|\d(?:am|pm)?) works?|"
+    # "anything after 4 would be ideal", "my days off are tues/thurs", "im home after 1"
+    r"ideal|days? off (?:are|is)|"
+    r"(?:i'?m|im|i am) home (?:after|before|by|from|on|mon|tue|wed|thu|fri)|"
+    r"anything after)\b",
     re.I,
 )
 
@@ -161,7 +205,7 @@ _TIMES_CUE = re.compile(
 def times_said(text: str) -> str | None:
     """Days and times offered in passing, as the clause that says them, else None."""
     # A clause, not the sentence: "i sleep 8am-2pm so only afternoons after 3 work".
-    for clause in re.split(r"(?<=[.!?;])\s+|\n|,?\s+(?:so|but)\s+", text):
+    for clause in re.split(r"(?<=[.!?;])\s+|\n|,?\s+(?:so|but|because|bc)\s+", text):
         if _TIMES_CUE.search(clause) and parse_preference(clause) is not None:
             return clause.strip(" .!")
     return None

@@ -12,7 +12,10 @@ from typing import Any
 
 from bot.nlp.days import DAY_PATTERN, day_number
 
-ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
+            # Spanish, as families mix it in ("la primera", "el segundo")
+            "primera": 0, "primero": 0, "segunda": 1, "segundo": 1, "tercera": 2,
+            "tercero": 2, "ultima": -1, "última": -1, "ultimo": -1, "último": -1}  # fmt: skip
 NUMBER_WORDS = {"one": 0, "two": 1, "three": 2}  # after ordinals: "the third one"
 
 
@@ -39,8 +42,8 @@ def picked_index(text: str, offered: list[dict[str, Any]]) -> int | None:
         return 0
     for words in (ORDINALS, NUMBER_WORDS):
         for word, index in words.items():
-            if re.search(rf"\b{word}\b", lowered) and index < len(offered):
-                return index
+            if re.search(rf"\b{word}\b", lowered) and index < len(offered) and offered:
+                return index % len(offered)  # -1: the last
     return None
 
 
