@@ -98,8 +98,9 @@ class StopsAfterMisses:
 
 def clean_name(text: str) -> str | None:
     """'my name is maria' -> 'Maria'; None when no plausible first name is there."""
+    text = re.sub(r"\([^)]*\)?", " ", text)  # "Dana (my wife is Priya)"
     text = NAME_LEAD.sub("", text.strip())
-    text = TITLE.sub("", text.split(",")[0]).strip(" .!,")  # "Mrs. Lee", "Keisha, his mom"
+    text = TITLE.sub("", re.split(r"[,;]| - ", text)[0]).strip(" .!,")  # "Keisha, his mom"
     words = text.split()
     if not words or len(words) > 3:
         return None

@@ -252,15 +252,18 @@ class ActionBookingResult(Action):
         stage = tracker.get_slot("booking_stage")
         if stage in ("booked", "error"):
             return [SlotSet("booking_stage", stage)]  # the rules branch on it
-        if tracker.get_slot("manage_action") != "reschedule" and not _times_asked_again(tracker):
-            # The first "none of these work": other days and times, before a person.
+        if not _times_asked_again(tracker):
+            # The first "none of these work": other days and times, before a person; a
+            # move looks again only when new days or times are said with it.
             text = str(tracker.latest_message.get("text") or "")
-            dispatcher.utter_message(response=OTHER_TIMES)
             if parse_preference(text) is not None:  # "none of those, anything fridays?"
+                dispatcher.utter_message(response=OTHER_TIMES)
                 return [SlotSet("time_preference", text), SlotSet("booking_stage", None),
                         FollowupAction("action_offer_slots")]  # fmt: skip
-            return [SlotSet("time_preference", None), SlotSet("booking_stage", None),
-                    FollowupAction("booking_form")]  # fmt: skip
+            if tracker.get_slot("manage_action") != "reschedule":
+                dispatcher.utter_message(response=OTHER_TIMES)
+                return [SlotSet("time_preference", None), SlotSet("booking_stage", None),
+                        FollowupAction("booking_form")]  # fmt: skip
         dispatcher.utter_message(
             text="No problem. Someone from our team can find a time that suits you."
         )

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_kept import ActionKeepAnswerOnScreen
 
 
-def _run(requested: str | None, text: str) -> list:
+def _run(requested: str | None, text: str, form: str = "booking_form") -> list:
     tracker = Tracker(
         sender_id="kept",
         slots={"requested_slot": requested},
@@ -20,7 +20,7 @@ def _run(requested: str | None, text: str) -> list:
         events=[],
         paused=False,
         followup_action=None,
-        active_loop={"name": "booking_form"},
+        active_loop={"name": form},
         latest_action_name="utter_faq",
     )
     return asyncio.run(ActionKeepAnswerOnScreen().run(CollectingDispatcher(), tracker, {}))
@@ -43,3 +43,10 @@ def test_a_number_beside_a_question_fills_the_contact_question():
 )  # fmt: skip
 def test_nothing_is_filled_without_an_answer_to_the_question_on_screen(requested, text):
     assert _run(requested, text) == []
+
+
+def test_a_question_asked_while_a_person_is_asked_for_is_what_the_call_is_about():
+    # dev_bc1617 (2026-12-07): asked again after the caregiver had said it
+    text = "I'm not her legal guardian and I don't know what papers I need to bring her in"
+    assert _run("caregiver_name", text, "handoff_form") == [SlotSet("handoff_about", text)]
+    assert _run("caregiver_name", "is it free?", "handoff_form") == []

@@ -353,6 +353,20 @@ async def test_the_first_none_of_these_looks_for_other_times_the_second_asks_a_p
     assert "Someone from our team" in d.messages[0]["text"]
 
 
+async def test_a_move_looks_again_only_when_new_days_are_said_with_the_none():
+    from rasa_sdk.events import FollowupAction, SlotSet
+
+    moving = {"manage_action": "reschedule"}
+    wish = "NONE OF THOSE WILL DO. IS THERE ANYTHING ON A FRIDAY"  # dev_bc1617, 2026-12-07
+    named = await ActionBookingResult().run(CollectingDispatcher(), tracker(moving, text=wish), {})
+    assert named[-1] == FollowupAction("action_offer_slots")
+    assert SlotSet("time_preference", wish) in named
+    plain = await ActionBookingResult().run(
+        CollectingDispatcher(), tracker(moving, text="none of those"), {}
+    )
+    assert plain == [SlotSet("booking_stage", "no_times_fit")]  # a person finds one
+
+
 async def test_fresh_times_listed_for_a_none_are_not_checked_against_that_none():
     # "none of those, anything saturdays?" got fresh times: that message picked nothing.
     offered = [{"event": "action", "name": "action_offer_slots"}]

@@ -52,6 +52,9 @@ CASES = [
     ("not before 10", None, ((h(10), 1440),)),
     ("no mornings", None, ((h(12), 1440),)),
     ("I can't do mondays but tuesdays are good", {TUE}, ()),
+    # the days say where a time is ruled out, not days ruled out
+    ("i cant do anything before 3:45 on weekdays", {MON, TUE, WED, THU, FRI}, ((h(15.75), 1440),)),
+    ("not before 10 on mondays", {MON}, ((h(10), 1440),)),
     ("saturday morning", {SAT}, (MORNING,)),
 ]
 

@@ -35,6 +35,8 @@ from bot.nlp.ages import age_in_months
         ("right after his 3rd birthday party, so like 2 months ago", 36),
         ("is it only for kids who went thru something big? bc mine is 4", 48),
         ("she turns one next week", 11),
+        ("he just had his first birthday last week. he came into care at birth", 12),
+        ("her second bday was sunday", 24),
     ],
 )
 def test_an_age_said_in_passing(text: str, months: float) -> None:
@@ -175,6 +177,8 @@ def test_a_request_that_says_what_it_is_about():
     assert topic_said("can someone call me? this is Joy, 312 555 0176, after 4pm") is None
     assert concern_said("she has been waking up every night since her dad deployed in may")
     assert concern_said("how long is a session") is None
+    # what a child does, without a word like "since" or "tantrums" (2026-12-07)
+    assert concern_said("her caseworker thought it might help, she flinches when anyone yells")
 
 
 @pytest.mark.parametrize(
@@ -237,6 +241,7 @@ def test_an_age_typed_by_ear(text, age):
         ("Chào chị, em tên Linh, mẹ của bé Su", "Linh"),
         ("want to book. im dad. Chris", "Chris"),
         ("He has become very quiet. Respectfully, Walter Briggs", "Walter"),
+        ("afternoons are best for us. Thanks so much, Bree 312 302-8817", "Bree"),
         ("soy la mamá de Sofia", None),
         ("ok. Tomorrow", None),
     ],
@@ -251,6 +256,8 @@ def test_a_name_in_another_language_or_at_the_very_end(text, name):
         ("I am Lucia, the mother of Mateo, he have 3 years.", "mother"),
         ("my wife and I are both his moms. can we both come", "parent"),
         ("Hi, I'm Dana. I'm stepmom to Leo (3).", "stepmother"),
+        ("My wife and I are raising our grandson, he is 14 months.", "grandparent"),
+        ("my husband and i are foster dads to a baby boy", "foster parent"),
     ],
 )
 def test_a_relationship_to_a_named_child(text, relationship):
@@ -320,9 +327,14 @@ def test_a_request_that_points_back_keeps_what_it_points_to():
         ("im home after 1 most days because i clean offices in the mornings",
          "im home after 1 most days"),
         ("my days off are tues/thurs so those pls", "my days off are tues/thurs"),
+        ("caseworker said to schedule intake. best for us is fridays, we're both off.",
+         "best for us is fridays, we're both off"),
         ("i'm home with the baby all day and she won't nap", None),
         ("it would be great if he slept at night", None),
-        ("i cant do anything before 3:45 on weekdays", None),
+        # the days say where the time is ruled out (bot/booking/preferences.py)
+        ("im a teacher so i cant do anything before 3:45 on weekdays, but i want to book",
+         "i cant do anything before 3:45 on weekdays"),
+        ("he cant sleep until 11 most nights", None),
     ],
 )  # fmt: skip
 def test_times_offered_in_a_story(text, times):

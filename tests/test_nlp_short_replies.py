@@ -19,6 +19,10 @@ AROUND = frozenset({"thank", "goodbye", "deny", "affirm", "inform", "greet"})
         ("sure thing", "greet", 0.3, "affirm"),
         ("nah thats it for now, ill tell her. thx!", "inform", 0.4, "deny"),
         ("no thanks", "thank", 0.9, "deny"),
+        ("Ok thank you. Not now, I need to talk with my husband first", "thank", 0.6, "deny"),
+        ("\U0001f44d", "nlu_fallback", 0.2, "affirm"),  # a phone's quick reaction
+        ("\U0001f44d\U0001f3fd\U0001f44d", "greet", 0.4, "affirm"),
+        ("\U0001f44e", "nlu_fallback", 0.2, "deny"),
         # left to the classifier: a request after the yes or no, a closing, a doubt
         ("ok then set them up", "inform", 0.3, None),
         ("no, how much does it cost", "faq/cost", 0.9, None),

@@ -76,8 +76,11 @@ _TURNING = re.compile(
     re.I,
 )
 _BIRTHDAY = re.compile(
-    r"\b(?:his|her|their|the)\s+(\d{1,2})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)", re.I
+    r"\b(?:his|her|their|the)\s+(\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth)"
+    r"\s+(?:birthday|bday|b-day)",
+    re.I,
 )
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _MINE = re.compile(rf"\bmine\s+(?:is|'s|’s)\s+({_NUMBER}{_UNIT}?){_NOT_AN_AGE}", re.I)
 
 
@@ -87,7 +90,11 @@ def _age_by_birthday(text: str) -> str | None:
         if months is not None and 12 <= months <= 144:  # not "i'm turning 30 next week"
             return "11 months" if months == 12 else f"{int(months // 12) - 1} years"
     if match := _BIRTHDAY.search(text) or _MINE.search(text):
-        return match.group(1) if match.re is _MINE else f"{match.group(1)} years"
+        if match.re is _MINE:
+            return match.group(1)
+        said = match.group(1).lower()
+        years = _ORDINALS.get(said) or int(re.sub(r"\D", "", said))
+        return "1 year" if years == 1 else f"{years} years"
     return None
 
 
@@ -108,7 +115,11 @@ _CONCERN_CUE = re.compile(
     r"nightmares?|night terrors?|scream\w*|cry\w*|cries|hit\w*|bit(es|ing)?|scared|afraid|"
     r"clingy|withdrawn|quiet|sleep\w*|wak\w+|wet\w*|angry|aggressive|passed|died|death|lost|"
     r"divorce|separat\w+|deployed|hospital|fire|accident|moved|custody|violence|abuse\w*|"
-    r"trauma\w*|struggl\w+|hard time|behaviou?r\w*)\b",
+    r"trauma\w*|struggl\w+|hard time|behaviou?r\w*|"
+    # what a child does that worries (flinches, hoards food, pulls out her hair)
+    r"flinch\w*|freez\w*|hoard\w*|hid(es|ing)|pull\w* (out )?(her|his) hair|bald|"
+    r"eye contact|regress\w*|refus\w+|throw\w*|kick\w*|whenever|anymore|lately|"
+    r"jail|prison|rehab|placements?|came into care|worr(y|ied|ies))\b",
     re.I,
 )
 _TOPIC_CUE = re.compile(
@@ -158,6 +169,14 @@ def topic_in_passing(text: str) -> str | None:
     return topic_said(text) if _SAYS_WHAT_ABOUT.search(text) else None
 
 
+def topic_asked(text: str) -> str | None:
+    """A question of several words asked while a request for a person is under way ("I
+    don't know what papers I need to bring her in"): answered, and what the call is about."""
+    if len(text.split()) < MIN_TOPIC_WORDS:
+        return None
+    return " ".join(text.split())[:MAX_SAID]
+
+
 # "can someone call me about this?" after a pasted daycare note: "this" is the note.
 _POINTS_BACK = re.compile(
     r"\babout (?:this|that|it|the (?:letter|note|email|form|referral|report))\b"
@@ -190,14 +209,17 @@ def contact_said(text: str) -> str | None:
 # not one that only mentions a time of day ("he won't sleep at night").
 _TIMES_CUE = re.compile(
     r"\b(available|availability|free on|free after|free before|works? (best|for me|for us)|"
-    r"best (time|days?)|is best|are best|prefer|can (do|come|make it)|good for (me|us)|"
+    r"best (time|days?)|is best|are best|best for (?:me|us)|prefer|can (do|come|make it)|"
+    r"good for (me|us)|"
     r"any ?time works|i'?m off|(?:only|i'?m|im|am|usually|mostly|always) free|"
     r"only (?:on )?(?:mon|tue|wed|thu|fri|sat|sun|week|morning|afternoon|evening|after|before)\w*|"
     r"(?:mornings?|afternoons?|evenings?|weekends?|weekdays?|days|times?|\d(?:am|pm)?) works?|"
     # "anything after 4 would be ideal", "my days off are tues/thurs", "im home after 1"
     r"ideal|days? off (?:are|is)|"
     r"(?:i'?m|im|i am) home (?:after|before|by|from|on|mon|tue|wed|thu|fri)|"
-    r"anything after)\b",
+    r"anything after|"
+    # "i cant do anything before 3:45 on weekdays"
+    r"(?:can'?t|cannot|can not) (?:do |make )?(?:anything |it )?(?:before|after|until|till))\b",
     re.I,
 )
 

@@ -125,10 +125,20 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], object], str], ..
 )
 
 
+_SCOPED_REFUSAL = re.compile(
+    r"\b(can'?t|cannot|not|never|no)\b([^.,;!?]*?)\b((?:before|after|until|till)\s+"
+    r"[\d:]+\s*(?:am|pm)?)\s+(?:on\s+)?"
+    r"((?:week ?days?|week ?ends?|(?:mon|tue|wed|thu|fri|sat|sun)\w*day)s?)\b"
+)
+
+
 def _prepare(text: str) -> str:
     s = correct_request_words(text).lower().replace("’", "'")  # "tusday mornigns"
     s = re.sub(r"\b([ap])\.\s?m\.?", r"\1m", s)
     s = re.sub(r"\b(?:anything|any day|any ?time) but\b", "anytime except", s)
+    # "can't do anything before 3:45 on weekdays": the days say where the time is ruled
+    # out, not days ruled out; read as "weekdays can't ... before 3:45".
+    s = _SCOPED_REFUSAL.sub(r"\4 \1\2\3", s)
     return s.replace("/", " / ")
 
 

@@ -43,9 +43,10 @@ _INTRO_CUES = re.compile(
 _SIGN_OFF = re.compile(
     r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
     r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty|please|regards|sincerely|blessings|respectfully|"
-    r"cordially|warmly|best|kind regards|warm regards|god bless)[,!.]?)"
+    r"cordially|warmly|best|kind regards|warm regards|god bless)(?i:\s+(?:so|very) much)?[,!.]?)"
     r"\s*([A-Z][a-z\-]+)(?:\s+[A-Z][a-z\-]+)?"
-    r"[.!]?\s*$)"
+    # "Thanks so much, Bree 312 302-8817": a number or email may follow the name.
+    r"[.!]?(?:\s*,?\s*(?:\+?[\d(][\d()\s.\-]{6,}\d|\S+@\S+))?\s*$)"
 )
 # "It's Keisha.", "Keisha, mom of two", "Ms. Johnson here"
 _OTHER_INTROS = re.compile(
@@ -94,7 +95,11 @@ RELATIONSHIPS = [
 # How a caregiver says who they are in passing: "I'm his mom", "grandma here",
 # "looking after my grandson", "my foster daughter".
 _RELATION_SAID = [
-    re.compile(r"\b(?:i'?m|i am|im|as)\s+(?:his|her|their|the|a|an)\s+((?:\w+\s)?\w+)", re.I),
+    re.compile(
+        r"\b(?:i'?m|i am|im|as)\s+(?:(?:only|just|actually|really)\s+)?"
+        r"(?:his|her|their|the|a|an)\s+((?:\w+\s)?\w+)",
+        re.I,
+    ),
     re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
     re.compile(r"\b(single\s+(?:mom|mum|mother|dad|father))\b", re.I),
     re.compile(
@@ -105,7 +110,7 @@ _RELATION_SAID = [
     # "my wife and I are both his moms"
     re.compile(r"\bboth\s+(?:his|her|their)\s+(moms|mums|dads|parents)\b", re.I),
     re.compile(
-        r"\bmy\s+(?:(?:two|three|four|2|3|4|little|baby|twin)\s+)?"
+        r"\b(?:my|our)\s+(?:(?:two|three|four|2|3|4|little|baby|twin)\s+)?"
         r"(grand(?:son|daughter|child|kid|baby)s?|grandchildren|foster\s+\w+|"
         r"step\s?(?:son|daughter|kid|child)s?|nieces?|nephews?)\b",
         re.I,
@@ -133,6 +138,12 @@ _RELATION_SAID = [
     re.compile(
         r"\b(?:we'?re|we are)\s+(?:his|her|their|the|two|2)\s+"
         r"((?:foster\s+|grand)?parents|guardians|moms|mums|dads)\b",
+        re.I,
+    ),
+    # "my husband and i are foster dads to a baby boy", "we're kinship carers"
+    re.compile(
+        r"\b(?:we'?re|we are|and i are)\s+"
+        r"((?:foster|kinship|adoptive)\s+\w+|grandparents|guardians)\b",
         re.I,
     ),
     re.compile(r"\b(?:his|her|their)\s+(?:father|mother|dad|mom)\s+and\s+(i)\b", re.I),

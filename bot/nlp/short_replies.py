@@ -23,7 +23,9 @@ YES_AROUND = frozenset(
 )  # fmt: skip
 MAX_YES_WORDS = 6
 _NO_START = re.compile(
-    r"^\W*(no+|nah+|nope|naw|nop|not now|not right now|not really|maybe later|"
+    # "Ok thank you. Not now, I need to talk with my husband first"
+    r"^\W*(?:(?:ok|okay|oh)?\W*(?:thank you|thanks|thx|ty)?[\s.,!]+)?"
+    r"(no+|nah+|nope|naw|nop|not now|not right now|not really|maybe later|"
     r"i'?m good|im ok|i'?m ok|all good)\b",
     re.IGNORECASE,
 )
@@ -39,6 +41,10 @@ _NO_OPENING = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[a-záéíóúñ']+", re.IGNORECASE)
+# A reply made only of a thumb ("👍", "👎🏽"): what a phone's quick reactions send.
+_TONE = r"[\U0001F3FB-\U0001F3FF\uFE0F]?"  # a skin tone or emoji presentation mark
+_THUMB_UP = re.compile(rf"^\s*(?:(?:\U0001F44D|\U0001F44C|\u2705){_TONE}\s*)+$")
+_THUMB_DOWN = re.compile(rf"^\s*(?:(?:\U0001F44E|\u274C){_TONE}\s*)+$")
 
 
 def short_reply(
@@ -50,6 +56,10 @@ def short_reply(
     of its own ("no, how much does it cost") keeps it, unless that reading is one of
     ``context_labels`` (thanks, goodbye: what surrounds a no) or unsure.
     """
+    if _THUMB_UP.match(text):
+        return "affirm"
+    if _THUMB_DOWN.match(text):
+        return "deny"
     words = [w.lower() for w in _WORD.findall(text)]
     if (
         words

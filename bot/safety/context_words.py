@@ -58,7 +58,7 @@ RECENT = re.compile(
 # Idioms that share a rule's words: "driving me up the wall", "won't let me out of her sight",
 # "I wanted to die of embarrassment".
 IDIOMS = re.compile(
-    r"\b(up (the|a) wall|out of (her|his|their|my|our) sight|die (of|from) (embarrassment|"
+    r"\b(up (the|a) wall|out of (her|his|their|my|our) (sight|site)|die (of|from) (embarrassment|"
     r"laughing|laughter|shame|boredom|cuteness)|death of me"
     r"|kill\w* (myself|ourselves) laugh\w*"
     r"|laugh\w* so hard)\b"
