@@ -31,14 +31,15 @@ class ActionKeepAnswerOnScreen(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         asked = tracker.get_slot("requested_slot")
+        events: list[EventType] = []
+        if asked in ("time_preference", "contact"):
+            kept = quiet_answer(asked, tracker.latest_message.get("text"))
+            if kept is not None:
+                events.append(SlotSet(asked, kept))
         if tracker.active_loop_name == "handoff_form" and tracker.get_slot("handoff_about") is None:
             # A question asked while a person is being asked for is what the call is about
             # too ("I don't know what papers I need to bring her in", at the name question).
             topic = topic_asked(str(tracker.latest_message.get("text") or ""))
             if topic is not None:
-                return [SlotSet("handoff_about", topic)]
-        if asked in ("time_preference", "contact"):
-            kept = quiet_answer(asked, tracker.latest_message.get("text"))
-            if kept is not None:
-                return [SlotSet(asked, kept)]
-        return []
+                events.append(SlotSet("handoff_about", topic))
+        return events

@@ -50,3 +50,9 @@ def test_a_question_asked_while_a_person_is_asked_for_is_what_the_call_is_about(
     text = "I'm not her legal guardian and I don't know what papers I need to bring her in"
     assert _run("caregiver_name", text, "handoff_form") == [SlotSet("handoff_about", text)]
     assert _run("caregiver_name", "is it free?", "handoff_form") == []
+    # the number on screen is kept as well, not instead
+    both = "it's 617-555-0148, and do you text reminders before each of the sessions?"
+    assert _run("contact", both, "handoff_form") == [
+        SlotSet("contact", "+16175550148"),
+        SlotSet("handoff_about", " ".join(both.split())),
+    ]

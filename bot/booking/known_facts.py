@@ -132,12 +132,17 @@ MIN_CONCERN_WORDS = 10
 MIN_TOPIC_WORDS = 8
 
 
+def _as_written(text: str) -> str:
+    """What was said, kept for the clinician or staff: one line, at most MAX_SAID."""
+    return " ".join(text.split())[:MAX_SAID]
+
+
 def concern_said(text: str) -> str | None:
     """A message that tells what has been going on for the child (long enough, and about
     the child's behaviour or a hard time), kept as written for the clinician."""
     if len(text.split()) < MIN_CONCERN_WORDS or not _CONCERN_CUE.search(text):
         return None
-    return " ".join(text.split())[:MAX_SAID]
+    return _as_written(text)
 
 
 def concern_answer(text: str) -> str | None:
@@ -153,7 +158,7 @@ def topic_said(text: str) -> str | None:
         _TOPIC_CUE.search(text) or _CONCERN_CUE.search(text)
     ):
         return None  # a story counts ("his dad moved out... call me before thursday")
-    return " ".join(text.split())[:MAX_SAID]
+    return _as_written(text)
 
 
 # "it's about the bill I got", typed while the form asks for a name or a number.
@@ -174,7 +179,7 @@ def topic_asked(text: str) -> str | None:
     don't know what papers I need to bring her in"): answered, and what the call is about."""
     if len(text.split()) < MIN_TOPIC_WORDS:
         return None
-    return " ".join(text.split())[:MAX_SAID]
+    return _as_written(text)
 
 
 # "can someone call me about this?" after a pasted daycare note: "this" is the note.
