@@ -26,10 +26,10 @@ TRAINING_CODE := $(addprefix bot/safety/,__init__.py component.py crisis_model.p
 # The list of data files, rewritten only when a file comes or goes: a removed file is a
 # change too, which the files' own dates cannot show.
 DATA_LIST := build/data-files.txt
-$(shell mkdir -p build && find data -name '*.yml' 2>/dev/null | sort > build/.data-files.new && \
+DATA_FILES := $(sort $(shell find data -name '*.yml' 2>/dev/null))
+$(shell mkdir -p build && printf '%s\n' $(DATA_FILES) > build/.data-files.new && \
 	(cmp -s build/.data-files.new $(DATA_LIST) || mv build/.data-files.new $(DATA_LIST)))
-TRAIN_INPUTS := config.yml domain.yml $(CLINIC_PROFILE) $(shell find data -name '*.yml' 2>/dev/null) \
-	$(TRAINING_CODE) $(DATA_LIST)
+TRAIN_INPUTS := config.yml domain.yml $(CLINIC_PROFILE) $(DATA_FILES) $(TRAINING_CODE) $(DATA_LIST)
 
 # Rasa 3.6 needs Python 3.10: use the first python3.10 that really runs.
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \

@@ -49,6 +49,7 @@ MISSES = {
     "child_age": ("utter_invalid_age", "utter_way_out_age"),
     "contact": ("utter_invalid_contact", "utter_way_out_contact"),
     "time_preference": ("utter_invalid_time", "utter_way_out_time"),
+    "confirm_manage": ("utter_invalid_confirm_manage", "utter_way_out_confirm_manage"),
 }
 
 
@@ -124,6 +125,18 @@ def name_answer(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) 
     return {"caregiver_name": name}
 
 
+def said_as_a_duration(value: str, text: str) -> bool:
+    """Whether an age read in passing is how long something lasted: "her brother was in
+    the hospital for 3 weeks" gave "your child is 1 months old" (dev set bc23, #22)."""
+    if not value.strip():
+        return False
+    said = re.escape(value.strip())
+    return bool(
+        re.search(rf"\b(for|since|after|past|last)\s+(the\s+)?{said}", text, re.I)
+        or re.search(rf"{said}\s+(ago|later|before|after|in the|at the|of)\b", text, re.I)
+    )
+
+
 def months_from(tracker: Tracker, text: str) -> float | None:
     """The child's age in months, from the age entity if the NLU found one in this very
     text, else the text (an age carried over or corrected is not the latest message)."""
@@ -173,6 +186,10 @@ class ValidateBookingForm(StopsAfterMisses, CarriesFacts, FormValidationAction):
     def validate_child_age(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "child_age" and said_as_a_duration(
+            str(value or ""), str(tracker.latest_message.get("text") or "")
+        ):
+            return {"child_age": None, "child_age_months": None}  # asked, never scolded
         months = months_from(tracker, str(value or ""))
         if months is None or months < 0 or months > 18 * 12:
             missed("child_age", dispatcher, tracker)

@@ -28,6 +28,21 @@ PREAMBLE = re.compile(
     re.IGNORECASE,
 )
 MAX_PREAMBLE_WORDS = 25
+# A story about a child ("My grandson lives with me now. His mother died in March. He has
+# not been himself."): not a miss but what CPP is for, so it is thanked and a first
+# visit offered (dev set bc23, 2026-12-07).
+CHILD = re.compile(
+    r"\b(son|daughter|grand ?(son|daughter|child|baby)|baby|kid|kids|child|toddler|niece|"
+    r"nephew|little (one|boy|girl)|my (boy|girl)|stepson|stepdaughter|foster (son|daughter|"
+    r"child)|hijo|hija|bunso)\b",
+    re.IGNORECASE,
+)
+MIN_STORY_WORDS = 12
+
+
+def tells_a_story(text: str) -> bool:
+    """Several sentences' worth about a child, asking nothing."""
+    return len(text.split()) >= MIN_STORY_WORDS and "?" not in text and bool(CHILD.search(text))
 
 
 def is_preamble(text: str) -> bool:
@@ -47,6 +62,8 @@ class ActionNotUnderstood(Action):
         text = str(tracker.latest_message.get("text") or "")
         if not text.startswith("/") and names_a_booking(text):
             dispatcher.utter_message(response="utter_did_you_mean_booking")
+        elif not text.startswith("/") and tells_a_story(text):
+            dispatcher.utter_message(response="utter_story_heard")
         elif is_preamble(text):
             dispatcher.utter_message(response="utter_go_ahead")
         else:

@@ -98,5 +98,6 @@ def second_faq_answer(message: dict) -> str | None:
 def describe_age(months: float) -> str:
     """'4 years old', '18 months old' — how the bot names an age back to a caregiver."""
     if months < 24:
-        return f"{round(months)} months old"
+        whole = max(1, round(months))
+        return f"{whole} month{'s' if whole != 1 else ''} old"
     return f"{int(months // 12)} years old"

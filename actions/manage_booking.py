@@ -43,7 +43,13 @@ class ActionStartManageBooking(Action):
             for e in tracker.latest_message.get("entities") or []
             if e.get("entity") == "also_asked"
         }
-        wanted = "reschedule" if "reschedule_booking" in asked else "cancel"
+        # The request itself decides: "need to cancel... will rebook when i get my new
+        # schedule" is a cancellation with a move mentioned beside it.
+        main = last_intent(tracker)
+        moving_asked = main == "reschedule_booking" or (
+            main != "cancel_booking" and "reschedule_booking" in asked
+        )
+        wanted = "reschedule" if moving_asked else "cancel"
         if _asking_confirm(tracker) and wanted == tracker.get_slot("manage_action"):
             return [SlotSet("confirm_manage", "yes")]
         text = str(tracker.latest_message.get("text") or "")
@@ -158,7 +164,7 @@ class ValidateManageBookingForm(StopsAfterMisses, FormValidationAction):
             dispatcher.utter_message(response="utter_manage_stopped")
             return {"confirm_manage": "no", "booking_stage": "kept"}
         if str(value or "").strip():
-            dispatcher.utter_message(response="utter_invalid_confirm_manage")
+            missed("confirm_manage", dispatcher, tracker)  # the way out, then the end
         return {"confirm_manage": None}
 
 

@@ -89,3 +89,26 @@ async def test_the_dialogue_fallback_is_never_a_dead_end(intent, text, response)
     events = await ActionDialogueFallback().run(d, _said(intent, text), {})
     assert [m["response"] for m in d.messages] == [response]
     assert events == [UserUtteranceReverted()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written for this test (2026-12-07, #22)
+        "My granddaughter came to live with me in the spring. Her dad is gone and she has "
+        "not been the same since, she barely talks.",
+        "since the move our son wakes up screaming every night and he will not let me out "
+        "of his sight",
+    ],
+)
+async def test_a_story_about_a_child_is_heard_and_a_visit_offered(text):
+    dispatcher = CollectingDispatcher()
+    await ActionNotUnderstood().run(dispatcher, _tracker(text), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_story_heard"]
+
+
+async def test_a_short_or_questioning_message_is_no_story():
+    for text in ("my son", "what do you do with my son in the room? he is 3 and very shy"):
+        dispatcher = CollectingDispatcher()
+        await ActionNotUnderstood().run(dispatcher, _tracker(text), {})
+        assert [m["response"] for m in dispatcher.messages] != ["utter_story_heard"]

@@ -93,3 +93,35 @@ async def test_a_move_asked_beside_a_question_starts_moving_after_the_answer():
         CollectingDispatcher(), tracker(text="cancel WG-MCMPVW", intent="cancel_booking"), {}
     )
     assert not any(e.get("event") == "followup" for e in plain)  # the rules follow
+
+
+async def test_a_cancel_that_mentions_booking_again_later_is_a_cancel():
+    """'need to cancel... will rebook when i get my new schedule': the move beside the
+    cancellation (also_asked) does not turn it into a move."""
+    from actions.manage_booking import ActionStartManageBooking
+
+    # written for this test (2026-12-07, #22)
+    text = "have to cancel, work changed my shifts. will rebook later"
+    also = [{"entity": "also_asked", "value": "reschedule_booking", "start": 0, "end": 1}]
+    events = await ActionStartManageBooking().run(
+        CollectingDispatcher(), tracker(text=text, intent="cancel_booking", entities=also), {}
+    )
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["manage_action"] == "cancel"
+
+
+async def test_are_you_sure_gives_a_way_out_then_stops_asking():
+    """'wi' (Haitian Creole) was asked "yes or no?" six times; an answer that is neither
+    now gets the way out the second time and ends the questions the third (#22)."""
+    form = ValidateManageBookingForm()
+    asked = {"requested_slot": "confirm_manage"}
+    said: list[dict] = []
+    got = []
+    for _ in range(3):
+        d = CollectingDispatcher()
+        form.validate_confirm_manage("hmm", d, tracker(asked, events=said), {})
+        got += responses(d)
+        said += [{"event": "bot", "metadata": {"utter_action": r}} for r in responses(d)]
+    assert got == [
+        "utter_invalid_confirm_manage", "utter_way_out_confirm_manage", "utter_gave_up_asking"
+    ]  # fmt: skip

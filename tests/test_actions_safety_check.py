@@ -162,3 +162,34 @@ def test_stopping_reminders_the_check_broke_in_on_happens_after_no():
     events = [check, {"event": "action", "name": "action_safety_check"}]
     tracker = _tracker("c", {}, events=events)
     assert request_before_check(tracker) == "action_stop_reminders"
+
+
+def test_a_check_from_the_encoder_alone_gives_the_general_line():
+    """A story of a child's hard times read by the encoder alone as close to danger gets
+    911 and 988, not a hotline for a danger no one named (dev set bc23, #21/#22)."""
+    from actions.safety_check import check_response
+
+    alone = {"intent": {"name": "safety_concern"}}
+    named = {"intent": {"name": "safety_check"}}
+    assert check_response(alone, "harm_to_child") == "utter_safety_check_general"
+    assert check_response(named, "harm_to_child") == "utter_safety_check_harm_to_child"
+
+
+async def test_the_encoders_concern_asks_once_then_the_request_goes_on(db_url, monkeypatch):
+    """After "we're safe", a second vague concern (the encoder alone) asks nothing more:
+    the question is answered or the booking it asked for starts (dev set bc23, #22)."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    earlier = [
+        {"event": "action", "name": "action_safety_check"},
+        {"event": "user", "parse_data": {"intent": {"name": "i_am_safe"}}},
+    ]
+    message = {"intent": {"name": "safety_concern"},
+               "safety": {"tier": "check", "answered": "book_appointment"}}  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    events = await ActionSafetyCheck().run(
+        dispatcher, _tracker("conv-c9", message, events=earlier), {}
+    )
+    get_settings.cache_clear()
+    assert dispatcher.messages == [] and events == [FollowupAction("booking_form")]
+    assert list_flags(conversation_id="conv-c9", url=db_url) == []

@@ -142,3 +142,12 @@ def test_a_seven_digit_number_is_missing_its_area_code(text, local, digits):
 
     assert missing_area_code(text) is local
     assert looks_like_a_number(text) is digits
+
+
+def test_a_number_said_aloud_into_voice_typing():
+    # "five five five four oh two..." came as words from a dad dictating (dev set bc23, #22)
+    from bot.booking.contact import parse_contact
+
+    said = parse_contact("it's three one two four oh two one nine nine three")
+    assert said is not None and said.phone == "+13124021993"
+    assert parse_contact("I have one or two questions, one more thing") is None

@@ -89,6 +89,7 @@ def test_a_fallback_on_the_way_fails_an_answered_conversation():
 def test_playable_phone_keeps_real_numbers():
     assert playable_phone("call 312-555-0147") == "call 312-555-0147"
     assert playable_phone("(555) 201-3344 after 5") == "312 201-3344 after 5"
+    assert playable_phone("555 019 7723 text only") == "312 519 7723 text only"
 
 
 def test_summary_counts_per_outcome():

@@ -49,6 +49,7 @@ FLOORS = {
     "dev_bc1213_2026-12-06": 0.93,
     "dev_bc1819_2026-12-07": 0.93,
     "dev_bc1617_2026-12-06": 0.90,
+    "dev_bc2223_2026-12-07": 0.82,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once
@@ -100,6 +101,11 @@ class HttpBot:
             if users >= self.sent[sender] and events[-1].get("name") == "action_listen":
                 break
             time.sleep(0.3)
+        else:
+            # Never taken in (seen once with three players on the SMS webhook, 2026-12-07,
+            # not reproduced alone): the conversation fails at once instead of answering
+            # fourteen more questions 90 seconds apart.
+            raise TimeoutError(f"the SMS to {sender} was not taken in 90 s")
         return []
 
     def tracker(self, sender: str) -> dict:
@@ -168,7 +174,10 @@ def test_conversation_set(shared_servers, path: Path):
             with GIVEN_LOCK:  # two players must not race for the same first open slot
                 given = _given_booking(shared_servers.db, n)
         senders[conv.id] = f"eval-{conv.id}-{uuid.uuid4().hex[:6]}"
-        result = player.play(conv, senders[conv.id], given)
+        try:
+            result = player.play(conv, senders[conv.id], given)
+        except TimeoutError as exc:
+            result = Result(conv, False, str(exc), 0)
         played += 1
         print(f"  {path.stem}: {played} of {len(conversations)} played", end="\r", flush=True)
         return result

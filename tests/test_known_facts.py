@@ -161,6 +161,12 @@ def test_a_corrected_phone_number_is_no_age() -> None:
     assert corrected_age("312 772 0149. ay sorry i meant 312 772 0194") is None
 
 
+def test_a_clock_time_in_an_apology_is_no_age() -> None:
+    # "sorry" makes a short answer a correction; its times are no age (dev set bc23, #22)
+    assert corrected_age("mornings, sorry that's vague, like 9 to 11 on weekdays") is None
+    assert corrected_age("sorry, after 3 works better") is None
+
+
 def test_a_long_story_with_actually_is_no_correction() -> None:
     story = (
         "he was 2 when his dad left and actually he has been sad ever since, he cries at "
@@ -342,3 +348,28 @@ def test_times_offered_in_a_story(text, times):
     from bot.booking.known_facts import times_said
 
     assert times_said(text) == times
+
+
+def test_how_long_something_lasted_is_no_age() -> None:
+    from actions.booking_form import said_as_a_duration
+    from actions.faq import describe_age
+
+    # "in the hospital for 3 weeks" had become "your child is 1 months old" (dev set, #22)
+    assert said_as_a_duration("3 weeks", "her brother was in the hospital for 3 weeks")
+    assert said_as_a_duration("2 months", "we moved here 2 months ago")
+    assert not said_as_a_duration("3 years", "she is almost 3 years old")
+    assert describe_age(0.75) == "1 month old" and describe_age(18) == "18 months old"
+
+
+def test_a_child_not_being_themselves_is_a_concern() -> None:
+    from bot.booking.known_facts import concern_said
+
+    # written for this test (2026-12-07, #22)
+    assert concern_said("our foster son is 3, he won't let anyone hold him, he rocks himself")
+    assert concern_said("her papa was detained in march and she is so sad, she no quiere comer")
+
+
+def test_an_age_in_a_formal_letter() -> None:
+    from bot.booking.known_facts import age_said
+
+    assert age_said("on behalf of my grandson, who is four years of age") == "four years"

@@ -151,3 +151,12 @@ def test_a_call_asked_beside_a_question_is_a_second_ask():
     assert label == "request_person" and text[start:end] == "someone call"
     assert call_asked_beside("do you have someone who speaks vietnamese?", "faq/languages") is None
     assert call_asked_beside("can someone call me", "request_person") is None
+
+
+def test_a_name_introduced_at_the_name_question_is_its_answer():
+    # "Sam here (Alexis is reading over my shoulder)" was read as stress, in a loop (#22)
+    name = asked("booking_form", "caregiver_name")
+    assert answer_on_screen("Sam here (my wife is reading along)", name) == "inform"
+    assert answer_on_screen("i'm Dana, his mom", name) == "inform"
+    for word in ("Stop", "Cancel", "Person", "what do you need my name for?"):
+        assert answer_on_screen(word, name) is None

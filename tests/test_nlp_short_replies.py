@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.short_replies import short_reply
+from bot.nlp.short_replies import short_reply, yes_or_no
 
 AROUND = frozenset({"thank", "goodbye", "deny", "affirm", "inform", "greet"})
 
@@ -34,3 +34,13 @@ AROUND = frozenset({"thank", "goodbye", "deny", "affirm", "inform", "greet"})
 )
 def test_a_short_reply(text, label, confidence, reply):
     assert short_reply(text, label, confidence, AROUND) == reply
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("wi", "yes"), ("oui merci", "yes"), ("opo", "yes"), ("yes po", "yes"), ("non", "no"),
+     ("hindi po", "no")],
+)  # fmt: skip
+def test_yes_and_no_in_a_few_first_languages(text, answer):
+    # Haitian Creole, French, Tagalog: "wi" at "are you sure?" looped (dev set bc22, #22)
+    assert yes_or_no("out_of_scope", text) == answer

@@ -88,9 +88,27 @@ def normalize_email(text: str) -> str | None:
     return checked.normalized.lower()
 
 
+# A number said aloud into voice typing: "three one two four oh two one nine nine three".
+_SPOKEN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3",
+                  "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+                  "nine": "9"}  # fmt: skip
+_SPOKEN_RUN = re.compile(rf"\b(?:(?:{'|'.join(_SPOKEN_DIGITS)})\b[\s,.-]*){{7,}}", re.IGNORECASE)
+
+
+def _spoken_as_digits(text: str) -> str:
+    """Runs of seven or more spoken digits written as digits; other words untouched."""
+
+    def digits(match: re.Match[str]) -> str:
+        words = re.findall(r"[a-z]+", match.group(0).lower())
+        return "".join(_SPOKEN_DIGITS[w] for w in words) + " "
+
+    return _SPOKEN_RUN.sub(digits, text)
+
+
 def parse_contact(text: str, region: str = DEFAULT_REGION) -> Contact | None:
     """The first valid phone number and email address in free text, or None if neither;
     after a correction ("sorry, I meant ..."), the ones given after it."""
+    text = _spoken_as_digits(text)
     cues = list(CONTACT_CUE.finditer(text))
     if cues:
         corrected = _first_contact(text[cues[-1].end() :], region)

@@ -55,6 +55,8 @@ _AGES = [
     re.compile(rf"\b[A-Z][a-z]+\s*\(\s*({_NUMBER}(?i:{_UNIT})?)\s*\)"),
     # "aged 4", "age 2"
     re.compile(rf"\baged?\s+({_NUMBER}{_UNIT}?)\b", re.I),
+    # "who is three years of age"
+    re.compile(rf"\b({_NUMBER}{_UNIT})\s+of\s+age\b", re.I),
     # "Caleb is four", "Mia's 2": a capitalised name (not "It", "This"...) and an age
     re.compile(
         r"\b(?!(?:It|That|This|There|What|Which|Who|He|She|They|Time|Session|Today)\b)"
@@ -119,7 +121,11 @@ _CONCERN_CUE = re.compile(
     # what a child does that worries (flinches, hoards food, pulls out her hair)
     r"flinch\w*|freez\w*|hoard\w*|hid(es|ing)|pull\w* (out )?(her|his) hair|bald|"
     r"eye contact|regress\w*|refus\w+|throw\w*|kick\w*|whenever|anymore|lately|"
-    r"jail|prison|rehab|placements?|came into care|worr(y|ied|ies))\b",
+    r"jail|prison|rehab|placements?|came into care|worr(y|ied|ies)|"
+    # how a child is not themselves (dev set bc23, 2026-12-07)
+    r"sad\w*|upset|comfort\w*|rock(s|ing)? (her|him|them)sel(f|ves)|detain\w*|deport\w*|"
+    r"immigration|not (been )?(him|her)self|not the same|(do|does)n'?t let|won'?t let|"
+    r"no quiere|asks? for (her|his|their) (mom|mommy|dad|daddy|papa|mama))\b",
     re.I,
 )
 _TOPIC_CUE = re.compile(
@@ -275,7 +281,14 @@ def corrected_age(text: str) -> str | None:
         said = age_said(part)
         if said:
             return said
-        bare = re.search(rf"\b({_NUMBER}{_UNIT}|\d{{1,2}}\b){_NOT_AN_AGE}", part, re.I)
+        # Not a clock time: "like 10 to 12 any weekday", "at 10", "after 3".
+        bare = re.search(
+            rf"(?<!at )(?<!after )(?<!before )(?<!from )(?<!by )(?<!around )(?<!between )"
+            rf"(?<!to )(?<!-)(?<!until )(?<!till )"
+            rf"\b({_NUMBER}{_UNIT}|\d{{1,2}}\b){_NOT_AN_AGE}(?!\s*(?:to|-|–|until|till)\s*\d)",
+            part,
+            re.I,
+        )
         if bare:
             return bare.group(1)
     return None

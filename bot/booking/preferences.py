@@ -42,7 +42,16 @@ _ANY = re.compile(
 _NEGATION = re.compile(
     r"\b(?:not|except|excluding|other than|never|nothing|can'?t|cannot|do\s*n[o']?t|no)\b"
 )
-_BOUNDARY = re.compile(r"[,;.!?]|\bbut\b")
+_BOUNDARY = re.compile(r"[,;.!?]|\b(?:but|because|bc|cuz|coz|cause)\b")
+# A clause that says what fills that time is ruled out ("Wednesdays I drive my mom to
+# her appointments", "im in class mornings", "she naps at 1"), unless it says the time
+# is free ("I'm off work fridays").
+_BUSY = re.compile(
+    r"\b(?:i|im|i'm|i am|we|we're|we are)\s+(?:\w+\s+){0,2}?(?:work|working|drive|driving|"
+    r"take|taking|in class|have class|at work|in school|on shift|busy)\b|\bnaps?\b|\bnap ?time\b|"
+    r"\bmy (?:shift|classes)\b"
+)
+_FREE = re.compile(r"\b(?:off|free|available|home|can|could|works? for|best|good)\b")
 _DAY_RANGE = re.compile(rf"\b({_DAY})\s*(?:-|–|to|through|thru|until)\s*({_DAY})\b")
 _TIME_RANGE = re.compile(
     rf"(?:\bbetween\s+({_TIME})\s+and\s+({_TIME}))"
@@ -98,7 +107,8 @@ def parse_preference(text: str) -> TimePreference | None:
         for match in pattern.finditer(s):
             value = reader(match)
             if value is not None:
-                read[kind].append((value, _negated(s, match.start())))
+                refused = _negated(s, match.start()) or _busy(s, match.start(), match.end())
+                read[kind].append((value, refused))
         s = _mask(s, pattern)
     if not (found or read["days"] or read["windows"]):
         return None
@@ -136,6 +146,10 @@ def _prepare(text: str) -> str:
     s = correct_request_words(text).lower().replace("’", "'")  # "tusday mornigns"
     s = re.sub(r"\b([ap])\.\s?m\.?", r"\1m", s)
     s = re.sub(r"\b(?:anything|any day|any ?time) but\b", "anytime except", s)
+    s = re.sub(r"\bif not\b", "otherwise", s)  # "fri after 3, if not any day after 3"
+    # Day letters from school timetables: "mwf", "m/w/f", "t/th", "tth".
+    s = re.sub(r"\bm\s*/?\s*w\s*/?\s*f\b", "mon, wed, fri", s)
+    s = re.sub(r"\b(?:t\s*/\s*th|tth|tu\s*/?\s*th)\b", "tue, thu", s)
     # "can't do anything before 3:45 on weekdays": the days say where the time is ruled
     # out, not days ruled out; read as "weekdays can't ... before 3:45".
     s = _SCOPED_REFUSAL.sub(r"\4 \1\2\3", s)
@@ -151,6 +165,14 @@ def _negated(s: str, position: int) -> bool:
     clause = s[:position]
     boundaries = [m.end() for m in _BOUNDARY.finditer(clause)]
     return bool(_NEGATION.search(clause[boundaries[-1] if boundaries else 0 :]))
+
+
+def _busy(s: str, start: int, end: int) -> bool:
+    """Whether the clause around a mention says that time is taken."""
+    before = [m.end() for m in _BOUNDARY.finditer(s[:start])]
+    after = _BOUNDARY.search(s, end)
+    clause = s[before[-1] if before else 0 : after.start() if after else len(s)]
+    return bool(_BUSY.search(clause)) and not _FREE.search(clause)
 
 
 def _day_index(word: str) -> int:

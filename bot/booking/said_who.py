@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
+# Not "his name is Eli": the child's (dev set bc22, 2026-12-07).
 _NAME_CUES = re.compile(
-    r"\b(?:my name is|my name's|my names|my name|name is|name's|call me|i go by|name\s*:)\s*"
+    r"\b(?<!his )(?<!her )(?<!their )(?<!'s )"
+    r"(?:my name is|my name's|my names|my name|name is|name's|call me|i go by|name\s*:)\s*"
     r"([^\W\d_][\w'\-]*)",
     re.I,
 )
@@ -43,6 +45,7 @@ _INTRO_CUES = re.compile(
 _SIGN_OFF = re.compile(
     r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
     r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty|please|regards|sincerely|blessings|respectfully|"
+    r"faithfully|yours truly|"
     r"cordially|warmly|best|kind regards|warm regards|god bless)(?i:\s+(?:so|very) much)?[,!.]?)"
     r"\s*([A-Z][a-z\-]+)(?:\s+[A-Z][a-z\-]+)?"
     # "Thanks so much, Bree 312 302-8817": a number or email may follow the name.
@@ -76,6 +79,10 @@ _NOT_NAMES = {
     "over", "done", "complicated", "christmas", "summer", "winter", "spring", "fall",
     "thanks", "thank", "thx", "bye", "regards", "cheers", "blessings", "god", "amen",
     "to", "and", "or", "for", "with", "regarding", "re", "mr", "mrs", "ms", "miss", "dr",
+    # "sorry this is long", "this is crazy": how the message is, not who writes it.
+    "long", "crazy", "weird", "awkward", "embarrassing", "silly", "stupid", "random",
+    "urgent", "important", "difficult", "overwhelming", "serious", "sad", "scary", "big",
+    "a lot", "alot", "nuts", "insane", "bonjou", "bonjour", "salaam",
 }  # fmt: skip
 
 RELATIONSHIPS = [
@@ -97,8 +104,12 @@ RELATIONSHIPS = [
 _RELATION_SAID = [
     re.compile(
         r"\b(?:i'?m|i am|im|as)\s+(?:(?:only|just|actually|really)\s+)?"
-        r"(?:his|her|their|the|a|an)\s+((?:\w+\s)?\w+)",
+        r"(?:(?:his|her|their|the|a|an)\s+)?((?:[\w-]+\s)?[\w-]+)",
         re.I,
+    ),
+    # "I'm Greg, a foster dad": the name between.
+    re.compile(
+        r"\b(?:i'?m|i am|im)\s+(?-i:[A-Z])\w+,?\s+(?:a|an|the|his|her)\s+((?:\w+\s)?\w+)", re.I
     ),
     re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
     re.compile(r"\b(single\s+(?:mom|mum|mother|dad|father))\b", re.I),
@@ -111,7 +122,8 @@ _RELATION_SAID = [
     re.compile(r"\bboth\s+(?:his|her|their)\s+(moms|mums|dads|parents)\b", re.I),
     re.compile(
         r"\b(?:my|our)\s+(?:(?:two|three|four|2|3|4|little|baby|twin)\s+)?"
-        r"(grand(?:son|daughter|child|kid|baby)s?|grandchildren|foster\s+\w+|"
+        r"(grand[\s-]?(?:son|daughter|child|kid|baby)s?|grandchildren|foster\s+\w+|"
+        r"great[\s-](?:niece|nephew|grand[\s-]?\w+)s?|"
         r"step\s?(?:son|daughter|kid|child)s?|nieces?|nephews?)\b",
         re.I,
     ),
@@ -135,15 +147,11 @@ _RELATION_SAID = [
         r"(mom|mum|mama|dad|papa|grandma|grandpa|nana)\b",
         re.I,
     ),
+    # "we're her parents", "my husband and i are foster dads to a baby boy",
+    # "we're kinship carers"
     re.compile(
-        r"\b(?:we'?re|we are)\s+(?:his|her|their|the|two|2)\s+"
-        r"((?:foster\s+|grand)?parents|guardians|moms|mums|dads)\b",
-        re.I,
-    ),
-    # "my husband and i are foster dads to a baby boy", "we're kinship carers"
-    re.compile(
-        r"\b(?:we'?re|we are|and i are)\s+"
-        r"((?:foster|kinship|adoptive)\s+\w+|grandparents|guardians)\b",
+        r"\b(?:we'?re|we are|and i are)\s+(?:(?:his|her|their|the|two|2)\s+)?"
+        r"((?:foster|kinship|adoptive)\s+\w+|(?:grand)?parents|guardians|moms|mums|dads)\b",
         re.I,
     ),
     re.compile(r"\b(?:his|her|their)\s+(?:father|mother|dad|mom)\s+and\s+(i)\b", re.I),
@@ -166,7 +174,7 @@ _RELATION_SAID = [
 ]
 # What "my stepson", "my niece", "my son" say about the one who writes.
 _RELATIVE_OF = [
-    (re.compile(r"grand(son|daughter|child|kid|baby)"), "grandparent"),
+    (re.compile(r"grand[\s-]?(son|daughter|child|kid|baby)"), "grandparent"),
     (re.compile(r"^(daughter|son)['’]?s\s"), "grandparent"),
     (re.compile(r"^(sister|brother)['’]?s\s"), "aunt or uncle"),
     (re.compile(r"^(partner|boyfriend|girlfriend|husband|wife|fianc\w*)['’]?s\s"),
@@ -207,6 +215,10 @@ _NOT_ALONE = {
     "tomorrow", "today", "tonight", "weekends", "weekdays", "mornings", "evenings", "asap",
     "anytime", "whenever", "either", "both", "none", "maybe", "yes please", "correct",
     "exactly", "true", "agreed", "deal", "awesome", "amazing", "wonderful", "ok thanks",
+    # Greetings in the caregiver's first language ("Bonjou. Good morning").
+    "bonjou", "bonjour", "bonswa", "salaam", "salam", "namaste", "ciao", "shalom", "buenas",
+    "buenos", "ola", "oi", "hallo", "kumusta", "jambo", "habari", "privet", "selam",
+    "merhaba", "hej", "aloha", "konnichiwa", "annyeong", "nihao", "marhaba", "sawubona",
 }  # fmt: skip
 
 
@@ -224,6 +236,12 @@ def name_said(text: str) -> str | None:
     """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
     text = outside_quotes(text)
     return _name_cued(text) or _name_alone(text)
+
+
+def name_introduced(text: str) -> str | None:
+    """A first name the caregiver introduces ("Sam here", "I'm Sam", "my name is Sam"),
+    never a lone word ("Stop", "Cancel" at the name question are no names)."""
+    return _name_cued(outside_quotes(text))
 
 
 def _name_alone(text: str) -> str | None:

@@ -6,6 +6,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from bot.channels.dictation import spoken_punctuation
+
 MAX_MESSAGE_CHARS = 4000
 # How much of an over-long message is scanned for danger: ten pieces. Past that, the
 # scan would cost seconds of a worker's CPU for text no caregiver types into a chat.
@@ -36,13 +38,14 @@ class Checked:
 
 
 def check_text(raw: str) -> Checked:
-    """Decide what to do with a caregiver's message text.
+    """Decide what to do with a caregiver's message text (dictated punctuation written
+    as marks: bot.channels.dictation).
 
     An over-long message is not processed, except that it is first scanned for
     danger: the part that shows it goes on to the bot, so a disclosure buried in a
     very long message still gets the safety response.
     """
-    text = raw.replace("\x00", "").strip()
+    text = spoken_punctuation(raw.replace("\x00", "")).strip()
     if not text:
         return Checked(text=None, reply=EMPTY_REPLY)
     if len(text) > MAX_MESSAGE_CHARS:

@@ -63,8 +63,14 @@ FICTIONAL_AREA_CODE = re.compile(r"(?<!\d)\(?555\)?([\s.-]?)(\d{3})([\s.-]?)(\d{
 
 
 def playable_phone(text: str) -> str:
-    """A written 555 area code as 312 (Chicago), keeping how it was typed."""
-    return FICTIONAL_AREA_CODE.sub(lambda m: f"312{m[1]}{m[2]}{m[3]}{m[4]}", text)
+    """A written 555 area code as 312 (Chicago), keeping how it was typed; an exchange
+    no real number has ("555 019 7723": none starts with 0 or 1) starts with 5 instead."""
+
+    def playable(m: re.Match[str]) -> str:
+        exchange = m[2] if m[2][0] not in "01" else f"5{m[2][1:]}"
+        return f"312{m[1]}{exchange}{m[3]}{m[4]}"
+
+    return FICTIONAL_AREA_CODE.sub(playable, text)
 
 
 @dataclass(frozen=True)

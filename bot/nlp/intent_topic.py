@@ -62,7 +62,9 @@ from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.reading_rules import (
     NOT_A_REQUEST,
     Reading,
+    asks_about_their_appointment,
     asks_for_a_call_not_a_booking,
+    asks_how_to_start,
     asks_to_move_not_cancel,
     call_asked_beside,
     read_parts,
@@ -232,6 +234,10 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
             said = "request_person"
         if said is None and asks_to_move_not_cancel(message.get(TEXT), label):
             said = "reschedule_booking"
+        if said is None:
+            said = asks_about_their_appointment(message.get(TEXT), label)
+        if said is None and (started := self._how_to_start(message.get(TEXT), label, reading)):
+            return started
         if said is None and reading.also is None:
             also = call_asked_beside(message.get(TEXT), label)
             return Reading(reading.probabilities, also) if also else reading
@@ -241,6 +247,18 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         # second thought, change it to 8:15 pm" was set_reminder at 0.51, then the fallback).
         probabilities = (self.labels == said).astype(float)
         return Reading(probabilities, None)
+
+    def _how_to_start(self, text: str, label: str, reading: Reading) -> Reading | None:
+        """ "How do we get started?" is answered by starting the booking: alone, or after
+        the question asked before it ("Can we both come? And how do we get started?")."""
+        book = (self.labels == "book_appointment").astype(float)
+        if reading.also is None and asks_how_to_start(text, label, self._intent):
+            return Reading(book, None)
+        if reading.also is not None:
+            also, _, start, end = reading.also
+            if asks_how_to_start(text[start:end], also, self._intent):
+                return Reading(book, (label, 1.0, 0, len(text)))  # the question, then booking
+        return None
 
     @property
     def labels(self) -> np.ndarray:

@@ -17,6 +17,7 @@ from bot.booking.corrections import is_correction
 from bot.booking.known_facts import when_said
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
+from bot.booking.said_who import name_introduced
 from bot.reminders.schedule import parse_schedule
 from bot.safety.asked import FOLLOWED_REPLIES, asked_in
 
@@ -41,6 +42,9 @@ _THIS_NUMBER = re.compile(
 )
 
 
+MAX_NAME_ANSWER_WORDS = 10
+
+
 def answer_on_screen(text: str, metadata: Any) -> str | None:
     """The intent of a plain answer to the question on screen ("inform" for a reference
     code, "affirm" for "this number" at the contact question, "inform" for days and times
@@ -59,6 +63,15 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         # "312-913-2274 text first pls i dont pick up unknown numbers" is the answer, not
         # a question about how to contact the clinic; so is a number the phone library
         # refuses ("my home phone is 555-0142"): the form then says what is missing.
+        return "inform"
+    if (
+        asked.slot == "caregiver_name"
+        and "?" not in text
+        and len(text.split()) <= MAX_NAME_ANSWER_WORDS
+        and name_introduced(text) is not None
+    ):
+        # "Sam here (Alexis is reading over my shoulder)" to "what's your first name?"
+        # read as stress was answered as stress and the name asked again, in a loop.
         return "inform"
     if asked.slot == "time_preference" and "?" not in text and parse_preference(text) is not None:
         # "Any weekday afternoon. I'm retired, so quite flexible" answers the question,

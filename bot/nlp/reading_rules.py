@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.booking.reference import reference_in
 from bot.nlp.booking_words import ASKS_FOR_A_PERSON, BOOKING_WORDS
 from bot.nlp.segments import gives_only_a_contact, is_question
 from bot.safety import CATEGORIES
@@ -43,6 +44,24 @@ class Reading:
 
     probabilities: np.ndarray  # over `labels`, for the message's request
     also: tuple[str, float, int, int] | None  # label, confidence, start, end in the text
+
+
+# "how do we start?", "how do we get started", "how do i sign him up": the bot's answer
+# is to start, not to explain who may refer a family (dev set bc23: after a story, "how
+# do we get started?" got the referral answer and an offer instead of the booking).
+_HOW_TO_START = re.compile(
+    r"\bhow (?:do|can|would|should) (?:we|i) (?:start|begin|get (?:started|going|him in|her in|"
+    r"them in|in|seen)|sign (?:up|him up|her up|them up))\b",
+    re.I,
+)
+# The answers such a question was read as: who refers families, the phases of CPP.
+START_TOPICS = ("referrals", "phases")
+
+
+def asks_how_to_start(text: str, label: str, faq_intent: str) -> bool:
+    """A question how to begin, read as one of those answers: a booking instead."""
+    topics = {f"{faq_intent}/{topic}" for topic in START_TOPICS}
+    return label in topics and bool(_HOW_TO_START.search(text))
 
 
 def read_parts(
@@ -140,6 +159,44 @@ _CANCEL = re.compile(r"\b(cancel\w*|cx|call (?:it )?off|no longer|don'?t need|no
 def asks_to_move_not_cancel(text: str, label: str) -> bool:
     """Whether a message read as a cancellation asks to move the appointment instead."""
     return label == "cancel_booking" and bool(_MOVE.search(text)) and not _CANCEL.search(text)
+
+
+# An appointment the caregiver already has: "my appointment", "our daughter's initial
+# appointment", "la cita de mi hija", or its reference code.
+_THEIR_APPOINTMENT = re.compile(
+    r"\b(my|our|his|her|their|the|\w+'?s|mi|la|su)\s+(?:\w+\s+){0,2}?"
+    r"(appointment|appt|apt|session|visit|cita|intake|consult\w*)\b",
+    re.I,
+)
+_MOVE_ONE = re.compile(
+    r"\b(move|moving|push(?:ing)?|resched\w*|change|switch|cambiar|mover|"
+    r"(?:different|another|new) (?:day|time|date))\b",
+    re.I,
+)
+_MOVE_STRONG = re.compile(r"\b(move|moving|push(?:ing)?|resched\w*|cambiar|mover)\b", re.I)
+_CANCEL_ONE = re.compile(r"\b(cancel\w*|cancelar|cx|call (?:it )?off)\b", re.I)
+# Readings that a request about one's own appointment overrides: a question about
+# cancelling in general ("can I cancel later?", faq) is answered as asked.
+_READ_AS_NOTHING = frozenset(
+    {"book_appointment", "out_of_scope", "share_moment", "inform", "behavior_question",
+     "caregiver_stress", "greet", "thank"}
+)  # fmt: skip
+
+
+def asks_about_their_appointment(text: str, label: str) -> str | None:
+    """Cancel or move an appointment the caregiver already has, when the classifier read
+    the message as something else ("I have a cita for my daughter but I start a new job,
+    I need change the day. My code is WG-NMXR9T" was out of scope; "I need to push my
+    appointment" a new booking; dev set bc22/bc23, 2026-12-07)."""
+    if label not in _READ_AS_NOTHING:
+        return None
+    if not (_THEIR_APPOINTMENT.search(text) or reference_in(text)):
+        return None
+    if _CANCEL_ONE.search(text):
+        return "cancel_booking"
+    # A new booking may name a day it cannot "change"; only a plain move overrides it.
+    move = _MOVE_STRONG if label == "book_appointment" else _MOVE_ONE
+    return "reschedule_booking" if move.search(text) else None
 
 
 def call_asked_beside(text: str, label: str) -> tuple[str, float, int, int] | None:

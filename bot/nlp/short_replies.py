@@ -14,18 +14,20 @@ import re
 # ("ok" alone, or "ok thank you", may close a conversation: the classifier decides.)
 YES_CORE = frozenset(
     {"ya", "yah", "yea", "yeah", "yeh", "ye", "yep", "yup", "yes", "yess", "yesss", "yse",
-     "yas", "sure", "absolutely", "definitely", "please", "pls", "plz", "si", "sí"}
+     "yas", "sure", "absolutely", "definitely", "please", "pls", "plz", "si", "sí",
+     # in a few first languages: Haitian Creole, French, Tagalog ("opo"), German
+     "wi", "oui", "opo", "ja"}
 )  # fmt: skip
 YES_AROUND = frozenset(
     {"ok", "okay", "okk", "k", "kk", "alright", "sounds", "good", "great", "perfect", "that",
      "would", "be", "nice", "cool", "fine", "lets", "let's", "do", "it", "go", "ahead", "of",
-     "course", "oh", "um", "well", "then", "and", "so", "thing", "i", "guess"}
+     "course", "oh", "um", "well", "then", "and", "so", "thing", "i", "guess", "po", "merci"}
 )  # fmt: skip
 MAX_YES_WORDS = 6
 _NO_START = re.compile(
     # "Ok thank you. Not now, I need to talk with my husband first"
     r"^\W*(?:(?:ok|okay|oh)?\W*(?:thank you|thanks|thx|ty)?[\s.,!]+)?"
-    r"(no+|nah+|nope|naw|nop|not now|not right now|not really|maybe later|"
+    r"(no+|nah+|nope|naw|nop|non|nein|hindi po|not now|not right now|not really|maybe later|"
     r"i'?m good|im ok|i'?m ok|all good)\b",
     re.IGNORECASE,
 )
@@ -33,11 +35,12 @@ _NO_START = re.compile(
 # "yes cancel it" is a yes even though the classifier reads it as asking to cancel.
 _YES_OPENING = re.compile(
     r"^\W*(y|ya|yah|yas|yea|yeah|yeh|yep|yup|yes+|yess|sure|ok|okay|k|please|do it|go ahead|"
-    r"correct|right|si|sí|confirm(ed)?)\b",
+    r"correct|right|si|sí|wi|oui|opo|confirm(ed)?)\b",
     re.IGNORECASE,
 )
 _NO_OPENING = re.compile(
-    r"^\W*(n|no+|nah|nope|not now|don'?t|do not|keep( it)?|never ?mind|wait|leave it)\b",
+    r"^\W*(n|no+|nah|nope|non|nein|hindi|not now|don'?t|do not|keep( it)?|never ?mind|wait|"
+    r"leave it)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[a-záéíóúñ']+", re.IGNORECASE)

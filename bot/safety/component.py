@@ -202,10 +202,16 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 tier = in_context(
                     tier, text, category, source, found, asked, model_confidence, self._policy
                 )
-            elif tier.get("tier") == "check" and not category and asked.about_the_child:
+            elif (
+                tier.get("tier") == "check"
+                and not category
+                and (asked.about_the_child or asked.form)
+            ):
                 # The encoder's concern alone, in a story about the child's hard times
-                # (what the question asked for): no check; the rules and the n-gram
-                # model still answer any danger in it.
+                # (what the question asked for) or inside any form (data/rules: no check
+                # there): no check, and the message keeps its own intent ("wait is it
+                # free?? i dont have $$ rn 😭" at the contact question is a cost question,
+                # dev set bc22). The rules and the n-gram model still answer any danger.
                 tier = {**tier, "tier": None}
             if tier.get("tier") == "check":
                 category = None  # the gentle check, not the full protocol

@@ -24,6 +24,7 @@ from bot.safety.context_words import (
     COMPANION,
     CONDITION_FOLLOWERS,
     DETERMINERS,
+    EXASPERATION,
     FIGURATIVE_FOLLOWERS,
     GROUPS_OF_CHILDREN,
     HARM_VERBS,
@@ -44,6 +45,7 @@ from bot.safety.context_words import (
     RECENT_BEFORE,
     SEIZURE_WORDS,
     SENTENCE_BREAKS,
+    SERIOUS,
     SUBJECTS,
 )
 from bot.safety.lexicon import Rule
@@ -65,7 +67,9 @@ def reason_to_set_aside(rule: Rule, span: Span, doc: Doc) -> str | None:
     near = doc[max(span.start - RECENT_BEFORE, 0) : span.end + RECENT_AFTER].text
     if PAST.search(sentence.text) and not (RECENT.search(near) or _present(span)):
         return "past"
-    if JOKING.search(sentence.text) and not rule.self_only:
+    if JOKING.search(sentence.text) and not rule.self_only and not SERIOUS.search(doc.text):
+        return "figure_of_speech"
+    if rule.category == "self_harm" and not rule.self_only and EXASPERATION.search(sentence.text):
         return "figure_of_speech"
     if rule.min_count and not any((_count(t) or 0) >= rule.min_count for t in span if t.like_num):
         return "too_few"

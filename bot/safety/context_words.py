@@ -73,6 +73,12 @@ CONDITION_FOLLOWERS = {"log", "logs", "diary", "meds", "med", "medicine", "medic
 DETERMINERS = {"the", "a", "an", "my", "his", "her", "their", "our", "your", "that", "this"}
 COLOURS = {"blue", "purple", "gray", "grey"}
 JOKING = re.compile(r"\b(lol|lmao|lmfao|haha\w*|jk)\b|(?<!not )\b(kidding|joking)\b|😂|🤣|😅|💀")
+# ... unless the writer takes the joke back: "lol jk not jk", "lol no fr", "for real".
+SERIOUS = re.compile(r"\bnot (jk|joking|kidding)\b|\b(no|for) (fr|real)\b|\bfr fr\b")
+# Exasperation, a figure of speech for a place to walk into ("if I hear that song one more
+# time I'm walking into the sea"); a threat to the child in the same words is real ("I'll
+# hurt him if he screams one more time"), so only self-harm's places read it.
+EXASPERATION = re.compile(r"\bif\b[^.?!]{0,60}\bone more (time|thing|person|day|night|song)\b")
 PEERS = {"other", "another", "classmate", "classmates", "sibling", "siblings", "sister",
          "brother", "cousin", "friend", "friends", "peers"}  # fmt: skip
 # Harm to "kids" at a place where children play together is a child's behaviour ("he's

@@ -85,9 +85,13 @@ RULES: list[Rule] = [
     Rule("self_harm", "cut|cutting|burn|burning *1 again|myself"),
     # Exact words: as lemmas "been" would be any "be" and "burning" any "burn" ("i am burnt out").
     Rule("self_harm", "=start|started|starting|been =cutting|burning"),
-    Rule("self_harm", "cut|cutting|burn|burning|scratch|scratching my arm|arms|wrist|wrists|thigh|thighs|skin", self_only=True),
+    Rule("self_harm", "cut|cutting|burn|burning|scratch|scratching my arm|arms|wrist|wrists|rist|rists|thigh|thighs|skin", self_only=True),
     Rule("self_harm", "until|till *2 bleed|bleeding", self_only=True),
-    Rule("self_harm", "drive|driving|crash|crashing|car *7 purpose|tree|wall|bridge"),
+    # Not "we drove over the bridge to grandma's".
+    Rule("self_harm", "drive|driving|crash|crashing|car *7 on purpose"),
+    Rule("self_harm", "drive|driving|crash|crashing|car *4 into|off *3 tree|wall|bridge|pole"),
+    Rule("self_harm", "turn|turning|jerk|jerking|yank|yanking the wheel"),
+    Rule("self_harm", "go|going|jump|jumping over the side|railing|edge *3 when|tonight|today|there", self_only=True),
     Rule("self_harm", "goodbye|goodbyes *2 letter|letters|note|notes"),
     Rule("self_harm", "say|said|saying my goodbyes"),
     # Where the goodbye letters are: "tell her the letters are in the top drawer".
@@ -112,7 +116,7 @@ RULES: list[Rule] = [
     Rule("self_harm", "i am|feel|be|just *3 burden"),
     Rule("self_harm", "better|fine|happier off? without me"),
     Rule("self_harm", "steer|steering|swerve|swerving|drive|driving *3 into|off *3 wall|tree|bridge|river|traffic|truck"),
-    Rule("self_harm", "stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding|stash|stashed|save|saved|saving *4 pill|pills|meds|tablets|medication|medicine"),
+    Rule("self_harm", "stockpile|stockpiled|stockpiling|hoard|hoarded|hoarding|stash|stashed|save|saved|saving *4 pill|pills|meds|tablets|medication|medicine|oxy|percs|painkillers|opioids|acetaminophen|tylenol|insulin"),
     Rule("self_harm", "how many *6 pill|pills|meds|tablets *4 enough|take", self_only=True),
     # Medicine gathered or kept to take at once ("stockpiling my own sertraline... this
     # weekend I'll take it all"); a weapon kept close ("my gun loaded in my lap").
@@ -151,6 +155,33 @@ RULES: list[Rule] = [
     Rule("self_harm", "take|took|swallow|swallowed|down|downed|pop|popped|ate|eat *2 bunch|handful|lot|lots|whole|entire|rest|fistful|box|double|bottle|bottles|pack|packet|sleeve|strip *4 @INGESTED", self_only=True, implies="medical_emergency"),
     Rule("self_harm", "enough *4 not|never wake|die|end|kill", negatable=False),
     Rule("self_harm", "pill|pills|meds|tablets **16 thinking|going|want|ready|plan|planning *2 take|swallow *1 all|every|whole", self_only=True),
+    # Methods and places named without a word of dying (dev set ts13, 2026-12-07): "if I
+    # walk into the lake behind our apartment tonight", "the rope is ready", "nobody will
+    # find me til morning", a weapon kept "for when I work up the nerve".
+    Rule("self_harm", "walk|walking|step|stepping|wade|wading|drive|driving *2 into|onto *2 lake|river|ocean|sea|traffic|highway|freeway|tracks|overpass|bay", agent="not_child"),
+    Rule("self_harm", "rope|noose|extension *6 ready|neck|woods|beam|rafter|rafters"),
+    Rule("self_harm", "with a|the belt|rope|noose around my neck"),
+    Rule("self_harm", "nobody|noone *3 find me *3 until|til|till|before morning", negatable=False),
+    Rule("self_harm", "no one *3 find me *3 until|til|till|before morning", negatable=False),
+    Rule("self_harm", "so someone|somebody|they *2 find me"),
+    Rule("self_harm", "want|wanna|wish *2 not|never *1 wake", negatable=False),
+    Rule("self_harm", "gun|handgun|pistol|rifle|shotgun|firearm **14 nerve|courage"),
+    Rule("self_harm", "gun|handgun|pistol|rifle|shotgun|firearm **14 =working|=work up to it"),
+    Rule("self_harm", "get|got|take|took|taken *4 gun|handgun|pistol|rifle|shotgun *2 out", self_only=True),
+    Rule("self_harm", "hose **8 exhaust|tailpipe|duct"),
+    Rule("self_harm", "which|what *4 deadliest|lethal|fatal"),
+    Rule("self_harm", "know exactly how much|many *3 take|need"),
+    Rule("self_harm", "after|once i be gone", negatable=False),
+    Rule("self_harm", "last time i *1 message|text|write|talk|reach"),
+    # Taken or gathered: "already took the pills, like all of them", "took way too much on
+    # purpose", "swallowed everything in the medicine cabinet", "at 3 different pharmacies".
+    Rule("self_harm", "took|swallowed the|my? pill|pills|meds|tablets **3 all of them", self_only=True, implies="medical_emergency"),
+    Rule("self_harm", "take|took|use|used|swallow|swallowed *4 on purpose", self_only=True, implies="medical_emergency"),
+    Rule("self_harm", "swallow|swallowed|take|took everything|all *4 cabinet|bathroom", self_only=True, implies="medical_emergency"),
+    Rule("self_harm", "use|take|do all of it *2 at once", self_only=True),
+    Rule("self_harm", "cut|cutting *1 deeper|too deep", self_only=True),
+    Rule("self_harm", "@INGESTED **8 different|several|multiple|#NUM stores|pharmacies|drugstores"),
+    Rule("self_harm", "pill|pills|meds|medication|medicine **10 saved|saving|stockpiled|stockpiling them"),
     # --- harm to a child: a caregiver afraid they will hurt the child, or a child hurt now
     Rule("harm_to_child", "@URGE *4 @HARM *2 @CHILD_OBJ", agent="not_child"),
     Rule("harm_to_child", "almost|nearly *2 @HARM *2 @CHILD_OBJ", agent="not_child"),

@@ -47,6 +47,8 @@ SHORT_FORMS: list[tuple[str, str]] = [
     (r"\btonite\b", "tonight"),
     (r"\bhom\b", "home"),
     (r"\b(\d{1,2}) ?(yo|y/o|yr old|yrs old)\b", r"\1 year old"),
+    (r"\bw/o\b", "without"),
+    (r"\bbet+er of\b", "better off"),
     (r"\bw/", "with "),
     (
         r"\bw(?= (?:life|living|it|this|that|him|her|them|me|my|the|everything)\b)",

@@ -48,5 +48,6 @@ CLASSES: dict[str, list[str]] = {
                  "melatonin", "xanax", "adderall", "percs", "percocet", "sertraline", "zoloft",
                  "prozac", "lithium", "insulin", "edibles", "methadone", "suboxone",
                  "sleeping", "painkillers", "opioids", "klonopin", "valium", "ambien", "oxycodone",
-                 "hydrocodone", "tramadol", "gabapentin", "lamotrigine", "seroquel", "trazodone"],
+                 "hydrocodone", "tramadol", "gabapentin", "lamotrigine", "seroquel", "trazodone",
+                 "acetaminophen", "aspirin", "aleve", "naproxen", "ativan", "lorazepam"],
 }  # fmt: skip
