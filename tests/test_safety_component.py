@@ -294,9 +294,9 @@ def test_a_childs_father_named_beside_a_bare_he_is_still_read_as_the_child(compo
     assert said["tier"] != "full"
 
 
-def test_the_encoders_concern_alone_asks_nothing_inside_a_story_about_the_child(
-    component, spacy_model
-):
+def test_the_encoders_concern_alone_asks_nothing_inside_a_form(component, spacy_model):
+    """Inside a story about the child, and at any other question of a form (the rules of
+    data/rules/safety.yml never check there): the message keeps its own intent."""
     candidates = [
         "since the babysitter thing happened they dont let me out of sight and bite everyone",
         "can my bf come to the sessions too? hes not her dad",
@@ -308,7 +308,7 @@ def test_the_encoders_concern_alone_asks_nothing_inside_a_story_about_the_child(
     assert vague, "no candidate gets the encoder-only check any more: pick another"
     for text in vague:
         assert _asked(component, spacy_model, text, "booking_form", "concern")["tier"] is None
-        assert _asked(component, spacy_model, text, "booking_form", "contact")["tier"] == "check"
+        assert _asked(component, spacy_model, text, "booking_form", "contact")["tier"] is None
 
 
 def _model_says(monkeypatch, component, category: str, confidence: float) -> None:
