@@ -160,7 +160,8 @@ def test_a_typed_no_keeps_the_appointment():
     assert kept == {"confirm_manage": "no", "booking_stage": "kept"}
     assert d.messages[0]["response"] == "utter_manage_stopped"
     d = CollectingDispatcher()
-    unclear = form.validate_confirm_manage("hmm", d, manage_tracker({}, "hmm"), {})
+    asked = {"requested_slot": "confirm_manage"}
+    unclear = form.validate_confirm_manage("hmm", d, manage_tracker(asked, "hmm"), {})
     assert unclear == {"confirm_manage": None}
     assert d.messages[0]["response"] == "utter_invalid_confirm_manage"
 
