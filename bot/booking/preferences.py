@@ -161,17 +161,20 @@ def _mask(s: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), s)
 
 
+def _clause_start(s: str, position: int) -> int:
+    """Where the clause holding ``position`` begins (after the last boundary before it)."""
+    boundaries = [m.end() for m in _BOUNDARY.finditer(s[:position])]
+    return boundaries[-1] if boundaries else 0
+
+
 def _negated(s: str, position: int) -> bool:
-    clause = s[:position]
-    boundaries = [m.end() for m in _BOUNDARY.finditer(clause)]
-    return bool(_NEGATION.search(clause[boundaries[-1] if boundaries else 0 :]))
+    return bool(_NEGATION.search(s[_clause_start(s, position) : position]))
 
 
 def _busy(s: str, start: int, end: int) -> bool:
     """Whether the clause around a mention says that time is taken."""
-    before = [m.end() for m in _BOUNDARY.finditer(s[:start])]
     after = _BOUNDARY.search(s, end)
-    clause = s[before[-1] if before else 0 : after.start() if after else len(s)]
+    clause = s[_clause_start(s, start) : after.start() if after else len(s)]
     return bool(_BUSY.search(clause)) and not _FREE.search(clause)
 
 

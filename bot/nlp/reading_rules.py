@@ -168,12 +168,11 @@ _THEIR_APPOINTMENT = re.compile(
     r"(appointment|appt|apt|session|visit|cita|intake|consult\w*)\b",
     re.I,
 )
+_MOVE_WORDS = r"move|moving|push(?:ing)?|resched\w*|cambiar|mover"
+_MOVE_STRONG = re.compile(rf"\b({_MOVE_WORDS})\b", re.I)
 _MOVE_ONE = re.compile(
-    r"\b(move|moving|push(?:ing)?|resched\w*|change|switch|cambiar|mover|"
-    r"(?:different|another|new) (?:day|time|date))\b",
-    re.I,
+    rf"\b({_MOVE_WORDS}|change|switch|(?:different|another|new) (?:day|time|date))\b", re.I
 )
-_MOVE_STRONG = re.compile(r"\b(move|moving|push(?:ing)?|resched\w*|cambiar|mover)\b", re.I)
 _CANCEL_ONE = re.compile(r"\b(cancel\w*|cancelar|cx|call (?:it )?off)\b", re.I)
 # Readings that a request about one's own appointment overrides: a question about
 # cancelling in general ("can I cancel later?", faq) is answered as asked.

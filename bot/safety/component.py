@@ -202,13 +202,9 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 tier = in_context(
                     tier, text, category, source, found, asked, model_confidence, self._policy
                 )
-            elif (
-                tier.get("tier") == "check"
-                and not category
-                and (asked.about_the_child or asked.form)
-            ):
-                # The encoder's concern alone, in a story about the child's hard times
-                # (what the question asked for) or inside any form (data/rules: no check
+            elif tier.get("tier") == "check" and not category and asked.form:
+                # The encoder's concern alone inside a form, a story about the child's
+                # hard times (what the question asked for) or any other answer (no check
                 # there): no check, and the message keeps its own intent ("wait is it
                 # free?? i dont have $$ rn 😭" at the contact question is a cost question,
                 # dev set bc22). The rules and the n-gram model still answer any danger.
