@@ -296,3 +296,26 @@ class ActionAskContact(Action):
         if after_violence_reply(tracker):
             dispatcher.utter_message(response="utter_ask_safe_to_contact")
         return []
+
+
+UNDERWAY = "utter_booking_underway"
+
+
+class ActionBookingUnderway(Action):
+    """ "I want to book" in the middle of the booking questions: said once that this is
+    what we're doing; said again at the same question, it is an answer that didn't fit
+    ("hmm not sure, maybe afternoons? depends on my shift" read as a booking request got
+    "that's what we're setting up now" five times, dev set bc27, 2026-12-07)."""
+
+    def name(self) -> str:
+        return "action_booking_underway"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        if UNDERWAY in replies_in_loop(tracker) and slot in MISSES:
+            dispatcher.utter_message(response=MISSES[slot][1])  # the way out
+        else:
+            dispatcher.utter_message(response=UNDERWAY)
+        return []

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safety import flag_and_alert
+from bot.nlp.booking_words import wishes_to_book
 from bot.safety import CATEGORIES
 
 CHECK_SLOT = "safety_check_category"
@@ -165,8 +166,9 @@ STORY_SLOTS = {
 }  # fmt: skip
 
 
-def story_before_check(tracker: Tracker) -> tuple[str, str] | None:
-    """(slot, text) when the latest check broke in on the answer to a story question."""
+def asked_before_check(tracker: Tracker) -> tuple[str, str] | None:
+    """(slot, text): the question on screen when the latest check broke in, and the
+    answer it broke in on (None when no question was on screen)."""
     found = _before_check(tracker)
     if found is None:
         return None
@@ -176,7 +178,13 @@ def story_before_check(tracker: Tracker) -> tuple[str, str] | None:
         if event.get("event") == "slot" and event.get("name") == "requested_slot":
             asked = event.get("value")
     text = str(before[user].get("text") or "").strip()
-    return (str(asked), text) if asked in STORY_SLOTS and text else None
+    return (str(asked), text) if asked else None
+
+
+def story_before_check(tracker: Tracker) -> tuple[str, str] | None:
+    """(slot, text) when the latest check broke in on the answer to a story question."""
+    asked = asked_before_check(tracker)
+    return asked if asked and asked[0] in STORY_SLOTS and asked[1] else None
 
 
 # A request the check broke in on before it started ("need to book a first visit for my
@@ -202,13 +210,18 @@ def request_before_check(tracker: Tracker) -> str | None:
                 "safety_check",
                 "safety_concern",
             ):
-                return STARTS.get(str(answered))
+                # A question answered, with the wish to book said beside it ("...we'd
+                # like to get him an appointment. Best number for me is ...", dev set
+                # bc26, 2026-12-07): the booking starts once the caregiver is safe.
+                wish = wishes_to_book(str(event.get("text") or ""))
+                return STARTS.get(str(answered)) or ("booking_form" if wish else None)
     return None
 
 
 class ActionResumeForm(Action):
-    """After "no, we're safe", the questions go on where the check broke in, or the
-    request it broke in on (a booking, a person, a reflection) starts."""
+    """After "no, we're safe" (or the caregiver's next answer or fact instead), the
+    questions go on where the check broke in, or the request it broke in on (a booking,
+    a person, a reflection) starts."""
 
     def name(self) -> str:
         return "action_resume_form"
@@ -216,11 +229,28 @@ class ActionResumeForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        carried_on = carried_on_after_check(tracker)
         form = form_before_check(tracker)
         if form is not None:
-            dispatcher.utter_message(text="Let's pick up where we left off.")
             told = story_before_check(tracker)  # kept as the answer: never asked twice
             kept = [SlotSet(*told)] if told else []
-            return [*kept, FollowupAction(form)]
+            if not carried_on:
+                dispatcher.utter_message(text="Let's pick up where we left off.")
+                return [*kept, FollowupAction(form)]
+            # The caregiver went on answering the questions instead ("text me at 415
+            # 555 0143" after the check broke in at the contact question, found in the
+            # browser 2026-12-07): that message is the answer to the question on screen.
+            asked = asked_before_check(tracker)
+            again = [SlotSet("requested_slot", asked[0])] if asked and not told else []
+            return [*kept, *again, FollowupAction(form)]
         form = request_before_check(tracker)
+        if form is None and carried_on:
+            dispatcher.utter_message(response="utter_context_noted")
         return [] if form is None else [FollowupAction(form)]  # its first question says what
+
+
+def carried_on_after_check(tracker: Tracker) -> bool:
+    """The reply to "is anyone in danger right now?" was neither yes nor no but the
+    caregiver's next words (an answer, a fact): read as "no" and handled as such."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent not in ("i_am_safe", "deny", "affirm")

@@ -290,3 +290,18 @@ async def test_database_down_gives_the_kind_error(monkeypatch, caplog):
         get_settings.cache_clear()
     assert responses(d) == ["utter_booking_error"]
     assert "+13125550147" not in caplog.text and "Maria" not in caplog.text
+
+
+async def test_asking_to_book_twice_at_one_question_gets_the_way_out():
+    """'that's what we're setting up now' was said five times at the time question (dev
+    set bc27, 2026-12-07): once is enough; the second time is an answer that didn't fit."""
+    from actions.booking_form import ActionBookingUnderway
+
+    slots = {"requested_slot": "time_preference"}
+    first = CollectingDispatcher()
+    await ActionBookingUnderway().run(first, tracker(slots, intent="book_appointment"), {})
+    assert responses(first) == ["utter_booking_underway"]
+    said = [{"event": "bot", "metadata": {"utter_action": "utter_booking_underway"}}]
+    again = CollectingDispatcher()
+    await ActionBookingUnderway().run(again, tracker(slots, events=said), {})
+    assert responses(again) == ["utter_way_out_time"]

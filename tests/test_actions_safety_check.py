@@ -144,7 +144,7 @@ async def test_a_story_the_check_broke_in_on_is_kept_as_the_answer():
         {"event": "action", "name": "action_safety_check"},
         {"event": "user", "text": "no, we're safe"},
     ]
-    tracker = _tracker("c", {}, events=events)
+    tracker = _tracker("c", {"intent": {"name": "i_am_safe"}}, events=events)
     got = await ActionResumeForm().run(CollectingDispatcher(), tracker, {})
     assert got[0] == SlotSet("refl_what_happened", "he threw his cup at me at dinner")
     assert got[1] == FollowupAction("reflection_form")
@@ -193,3 +193,62 @@ async def test_the_encoders_concern_asks_once_then_the_request_goes_on(db_url, m
     get_settings.cache_clear()
     assert dispatcher.messages == [] and events == [FollowupAction("booking_form")]
     assert list_flags(conversation_id="conv-c9", url=db_url) == []
+
+
+async def test_the_next_answer_after_a_check_in_a_form_is_taken_as_its_answer():
+    """'text me at 415 555 0143' after a check broke in at the contact question was
+    thanked as a fact and the booking lost (found in the browser, 2026-12-07): the form
+    goes on, with that message read as the answer to the question on screen."""
+    from actions.safety_check import ActionResumeForm
+
+    events = [
+        {"event": "active_loop", "name": "booking_form"},
+        {"event": "slot", "name": "requested_slot", "value": "contact"},
+        {"event": "user", "text": "she cries at daycare drop off every day"},
+        {"event": "action", "name": "action_deactivate_loop"},
+        {"event": "active_loop", "name": None},
+        {"event": "action", "name": "action_safety_check"},
+        {"event": "user", "text": "text me at 415 555 0143"},
+    ]
+    tracker = _tracker("c", {}, events=events)
+    tracker.latest_message = {"text": "text me at 415 555 0143", "intent": {"name": "inform"}}
+    dispatcher = CollectingDispatcher()
+    got = await ActionResumeForm().run(dispatcher, tracker, {})
+    assert got == [SlotSet("requested_slot", "contact"), FollowupAction("booking_form")]
+    assert dispatcher.messages == []  # no "let's pick up": the caregiver never stopped
+
+
+async def test_a_fact_after_a_check_outside_a_form_is_thanked_and_a_visit_offered():
+    from actions.safety_check import ActionResumeForm
+
+    events = [
+        {"event": "user", "text": "since the move he is very quiet",
+         "parse_data": {"intent": {"name": "safety_concern"},
+                        "safety": {"answered": "behavior_question"}}},
+        {"event": "action", "name": "action_safety_check"},
+        {"event": "user", "text": "my name is Ana, he is 3"},
+    ]  # fmt: skip
+    tracker = _tracker("c", {}, events=events)
+    tracker.latest_message = {"text": "my name is Ana, he is 3", "intent": {"name": "inform"}}
+    dispatcher = CollectingDispatcher()
+    assert await ActionResumeForm().run(dispatcher, tracker, {}) == []
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_context_noted"]
+
+
+def test_the_wish_to_book_beside_a_question_the_check_answered_starts_after_no():
+    """'...we'd like to get him an appointment... Best number for me is 312-219-6647'
+    was answered as a contact question, checked, and after "we're safe" nothing (dev set
+    bc26, 2026-12-07)."""
+    from actions.safety_check import request_before_check
+
+    def checked(text):
+        return {"event": "user", "text": text,
+                "parse_data": {"intent": {"name": "safety_concern"},
+                               "safety": {"answered": "faq"}}}  # fmt: skip
+
+    wish = checked("we'd like to get him an appointment, he's been struggling since the move")
+    events = [wish, {"event": "action", "name": "action_safety_check"}]
+    assert request_before_check(_tracker("c", {}, events=events)) == "booking_form"
+    cost = checked("how much is an appointment? he's been struggling since the move")
+    events = [cost, {"event": "action", "name": "action_safety_check"}]
+    assert request_before_check(_tracker("c", {}, events=events)) is None

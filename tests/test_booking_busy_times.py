@@ -32,3 +32,21 @@ MORNINGS = ((0, 12 * 60),)
 )  # fmt: skip
 def test_busy_times_are_taken_away(text, wanted):
     assert parse_preference(text) == wanted
+
+
+def test_weekends_typed_short_with_the_working_week_after_an_apology():
+    """'wknds only sry i work m-f' was not read at all, three times, then the way out
+    (dev set bc27, 2026-12-07)."""
+    assert parse_preference("wknds only sry i work m-f").days == frozenset({5, 6})
+    assert parse_preference("wkdays after 3").days == frozenset(range(5))
+    assert parse_preference("anytime m-f").days == frozenset(range(5))
+
+
+def test_the_day_a_schedule_comes_out_is_no_day_that_suits():
+    """'maybe afternoons? depends on my shift, i get my schedule on sundays' (dev set
+    bc27, 2026-12-07) read as Sunday afternoons."""
+    got = parse_preference(
+        "hmm not sure, maybe afternoons? depends on my shift, i get my schedule on sundays"
+    )
+    assert got is not None and 6 not in (got.days or frozenset(range(7)))
+    assert got.windows == ((720, 1020),)

@@ -49,7 +49,8 @@ FLOORS = {
     "dev_bc1213_2026-12-06": 0.93,
     "dev_bc1819_2026-12-07": 0.93,
     "dev_bc1617_2026-12-06": 0.90,
-    "dev_bc2223_2026-12-07": 0.82,
+    "dev_bc2223_2026-12-07": 0.85,
+    "dev_bc2627_2026-12-07": 0.90,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once

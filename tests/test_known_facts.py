@@ -201,7 +201,11 @@ def test_an_age_after_the_childs_name(text, age):
     ("text", "times"),
     [("Name is Marcus. Available weekday mornings.", "Available weekday mornings"),
      ("fridays after 3 is best for me", "fridays after 3 is best for me"),
-     ("he wont sleep at night", None), ("we moved in the spring", None)],
+     ("he wont sleep at night", None), ("we moved in the spring", None),
+     # dev set bc26 (2026-12-07): asked again for the times already given
+     ("Weekday mornings suit me best, my cell is 312-310-4478.",
+      "Weekday mornings suit me best, my cell is 312-310-4478"),
+     ("tuesday afternoons are easiest for us", "tuesday afternoons are easiest for us")],
 )  # fmt: skip
 def test_times_offered_in_passing(text, times):
     assert times_said(text) == times
@@ -373,3 +377,21 @@ def test_an_age_in_a_formal_letter() -> None:
     from bot.booking.known_facts import age_said
 
     assert age_said("on behalf of my grandson, who is four years of age") == "four years"
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("adoptive mom of twins Leo and Ava, they're 3. We finalized in spring", "3"),
+        ("the twins are 2 and a half", "2 and a half"),
+        ("hi ya im tiff, my lil 1 is 3 n we had a house fire", "3"),
+        ("Ana Ruiz, mother, son Mateo 3yo, biting at daycare", "3yo"),
+    ],
+)
+def test_ages_said_of_twins_a_lil_one_or_after_a_name(text, age):
+    """Each was asked the child's age again (dev set bc26, 2026-12-07)."""
+    assert age_said(text) == age
+
+
+def test_they_with_minutes_is_no_age():
+    assert age_said("they are 5 minutes away") is None

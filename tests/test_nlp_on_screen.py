@@ -99,6 +99,10 @@ def test_a_number_without_its_area_code_is_still_the_answer():
         ("can someone call me to set up a first visit", "book_appointment", False),
         ("i want to book an appointment, call me at 312 555 0147", "book_appointment", False),
         ("can someone call me about the cost", "faq/cost", False),
+        # dev set bc26 (2026-12-07): the robot answer alone, and the request lost
+        ("Are you a robot? I prefer to talk with a real person please. I am Samira.",
+         "bot_challenge", True),
+        ("are you a real person?", "bot_challenge", False),
     ],
 )  # fmt: skip
 def test_a_call_asked_for_with_no_word_of_booking_is_a_request_for_a_person(text, label, call):
@@ -160,3 +164,30 @@ def test_a_name_introduced_at_the_name_question_is_its_answer():
     assert answer_on_screen("i'm Dana, his mom", name) == "inform"
     for word in ("Stop", "Cancel", "Person", "what do you need my name for?"):
         assert answer_on_screen(word, name) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["whichever one is the earliest", "the 2nd one pls", "ill take the last one"]
+)
+def test_a_pick_by_position_or_earliest_at_the_list_is_a_pick(text):
+    """'whichever one is the earliest' was read as a question about the first visit,
+    answered, and the list shown again, three times (dev set bc26, 2026-12-07)."""
+    assert answer_on_screen(text, asked("slot_choice_form", "slot_pick")) == "choose_slot"
+    assert answer_on_screen(text, {}) is None
+
+
+def test_a_question_or_none_at_the_list_is_not_a_pick_by_position():
+    times = asked("slot_choice_form", "slot_pick")
+    assert answer_on_screen("is the first one in person?", times) is None
+    assert answer_on_screen("none of those, the first week of january instead", times) is None
+
+
+def test_a_hesitant_time_with_a_question_mark_is_the_answer():
+    """'hmm not sure, maybe afternoons? depends on my shift' was read as a booking request
+    and 'that's what we're setting up now' said five times (dev set bc27, 2026-12-07)."""
+    times = asked("booking_form", "time_preference")
+    assert (
+        answer_on_screen("hmm not sure, maybe afternoons? depends on my shift", times) == "inform"
+    )
+    assert answer_on_screen("do you have evenings?", times) is None
+    assert answer_on_screen("mornings. do you have saturdays?", times) is None

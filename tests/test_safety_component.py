@@ -210,6 +210,30 @@ def test_the_encoders_concern_alone_is_a_check_of_its_own_kind(component, spacy_
     assert message.get(SAFETY)["answered"] == "share_moment"
 
 
+def test_a_short_plain_request_is_not_checked_on_the_encoders_concern_alone(
+    component, spacy_model, monkeypatch
+):
+    """'yeah i think i want to book something' was asked "is anyone in danger right
+    now?" (dev set bc27, 2026-12-07); a long story with the same request still is."""
+    from bot.safety.check_model import Concern
+
+    monkeypatch.setattr(
+        component._check_model, "concern", lambda text: Concern(0.93, "self_harm", False)
+    )
+    short = "yeah i think i want to book something"
+    message = _parse(component, spacy_model, short, [("book_appointment", 0.9)])
+    assert message.get(INTENT)["name"] == "book_appointment"
+    assert message.get(SAFETY)["tier"] is None
+    unsure = _parse(component, spacy_model, short, [("book_appointment", 0.5)])
+    assert unsure.get(INTENT)["name"] == "safety_concern"
+    story = (
+        "i need to book something, since his dad left he has not been himself at all and "
+        "i do not know what to do with him anymore most nights"
+    )
+    long = _parse(component, spacy_model, story, [("book_appointment", 0.9)])
+    assert long.get(INTENT)["name"] == "safety_concern"
+
+
 def test_a_check_is_never_the_answer_to_i_am_safe(component, spacy_model, monkeypatch):
     from bot.safety.check_model import Concern
 
@@ -406,3 +430,15 @@ def test_a_short_message_gets_only_the_check_from_the_model_alone(
     _model_says(monkeypatch, component, "domestic_violence", 0.95)
     sure = _parse(component, spacy_model, "just me and the baby at home", [("inform", 0.9)])
     assert sure.get(SAFETY)["category"] == "domestic_violence"
+
+
+def test_what_only_the_ngram_model_reads_in_a_plain_answer_on_screen_is_that_answer():
+    """'aight the first 1 ill take off' at the list of times got "is anyone in danger?"
+    (dev set bc27, 2026-12-07): a short, plain answer to the question on screen is not
+    read as danger by the n-gram model alone; the rules still read every message."""
+    from bot.safety.component import answers_the_question
+
+    times = {"cpp_asked": {"form": "slot_choice_form", "slot": "slot_pick"}}
+    assert answers_the_question("aight the first 1 ill take off", times)
+    assert not answers_the_question("aight the first 1 ill take off", {})
+    assert not answers_the_question("what happens at the first one?", times)

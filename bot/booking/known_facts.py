@@ -27,7 +27,7 @@ _CHILD = (
     r"(?:he|she|hes|shes|he's|she's|he’s|she’s|son|daughter|grandson|granddaughter|kid|"
     r"child|baby|boy|girl|toddler|little one|lo|who|niña|nina|niño|nino|nena|nene|hija|hijo|"
     r"youngest|oldest|middle one|little|littlest|eldest|"
-    r"bebé|bebe)"
+    r"bebé|bebe|they're|theyre|they’re|twins|both|lil (?:one|1|man|guy|girl|boy|mama))"
 )
 _NOT_AN_AGE = (
     r"(?!\s*(?:am|pm|a\.m|p\.m|:\d|o'?clock|%|times|kids|children|minutes|mins|hours|hrs|"
@@ -40,7 +40,7 @@ _AGES = [
     re.compile(rf"\b({_NUMBER}{_UNIT})\s*-?\s*old\b", re.I),
     # "he's 3", "my son is 4 years", "she just turned 2", "daughter, 5"
     re.compile(
-        rf"\b{_CHILD}\s*(?:is|'s|’s|s|,|just turned|turned|will be)?\s+"
+        rf"\b{_CHILD}\s*(?:is|are|'s|’s|s|,|just turned|turned|will be)?\s+"
         rf"(?:only|just|almost|nearly|about|around)?\s*({_NUMBER}{_UNIT}?){_NOT_AN_AGE}",
         re.I,
     ),
@@ -50,6 +50,8 @@ _AGES = [
         rf"(?:only|just|almost|nearly|about|around)?\s*({_NUMBER}{_UNIT}?){_NOT_AN_AGE}",
         re.I,
     ),
+    # "son Mateo 3yo": a name, then an age with its unit
+    re.compile(rf"\b{_CHILD}\s+[A-Z][a-z]+\s+({_NUMBER}{_UNIT}){_OLD}", re.I),
     # "my foster daughter (3)", "my son (18 months)", "stepmom to Leo (3)"
     re.compile(rf"\b{_CHILD}\s*\(\s*({_NUMBER}{_UNIT}?)\s*\)", re.I),
     re.compile(rf"\b[A-Z][a-z]+\s*\(\s*({_NUMBER}(?i:{_UNIT})?)\s*\)"),
@@ -226,11 +228,20 @@ _TIMES_CUE = re.compile(
     r"only (?:on )?(?:mon|tue|wed|thu|fri|sat|sun|week|morning|afternoon|evening|after|before)\w*|"
     r"(?:mornings?|afternoons?|evenings?|weekends?|weekdays?|days|times?|\d(?:am|pm)?) works?|"
     # "anything after 4 would be ideal", "my days off are tues/thurs", "im home after 1"
-    r"ideal|days? off (?:are|is)|"
+    r"ideal|days? off (?:are|is)|suits? (?:me|us)|(?:is|are) (?:easiest|easier|better) for|"
     r"(?:i'?m|im|i am) home (?:after|before|by|from|on|mon|tue|wed|thu|fri)|"
     r"anything after|"
     # "i cant do anything before 3:45 on weekdays"
     r"(?:can'?t|cannot|can not) (?:do |make )?(?:anything |it )?(?:before|after|until|till))\b",
+    re.I,
+)
+
+
+# A sentence of days and times alone, as in a terse request: "Tues/Thurs afternoons."
+_ONLY_TIMES = re.compile(
+    r"(?:\s|[/&,+-]|\b(?:or|and|only|any|anytime|after|before|at|around|am|pm|\d{1,2}(?::\d\d)?"
+    r"(?:am|pm)?|(?:early|late)|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|s|days)?|"
+    r"week ?days?|week ?ends?|mornings?|afternoons?|evenings?|noon)\b)+",
     re.I,
 )
 
@@ -241,6 +252,10 @@ def times_said(text: str) -> str | None:
     for clause in re.split(r"(?<=[.!?;])\s+|\n|,?\s+(?:so|but|because|bc)\s+", text):
         if _TIMES_CUE.search(clause) and parse_preference(clause) is not None:
             return clause.strip(" .!")
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+        words = sentence.strip(" .!;")
+        if words and _ONLY_TIMES.fullmatch(words) and parse_preference(words) is not None:
+            return words
     return None
 
 

@@ -42,7 +42,8 @@ _ANY = re.compile(
 _NEGATION = re.compile(
     r"\b(?:not|except|excluding|other than|never|nothing|can'?t|cannot|do\s*n[o']?t|no)\b"
 )
-_BOUNDARY = re.compile(r"[,;.!?]|\b(?:but|because|bc|cuz|coz|cause)\b")
+# "weekends only sry i work m-f": an apology starts a new clause.
+_BOUNDARY = re.compile(r"[,;.!?]|\b(?:but|because|bc|cuz|coz|cause|so|sorry|sry|srry)\b")
 # A clause that says what fills that time is ruled out ("Wednesdays I drive my mom to
 # her appointments", "im in class mornings", "she naps at 1"), unless it says the time
 # is free ("I'm off work fridays").
@@ -50,6 +51,8 @@ _BUSY = re.compile(
     r"\b(?:i|im|i'm|i am|we|we're|we are)\s+(?:\w+\s+){0,2}?(?:work|working|drive|driving|"
     r"take|taking|in class|have class|at work|in school|on shift|busy)\b|\bnaps?\b|\bnap ?time\b|"
     r"\bmy (?:shift|classes)\b"
+    # "i get my schedule on sundays": when the week is known, not a time that suits.
+    r"|\b(?:get|gets|see|know|find out)\s+my\s+(?:schedule|shifts?|rota|hours)\b"
 )
 _FREE = re.compile(r"\b(?:off|free|available|home|can|could|works? for|best|good)\b")
 _DAY_RANGE = re.compile(rf"\b({_DAY})\s*(?:-|–|to|through|thru|until)\s*({_DAY})\b")
@@ -64,7 +67,8 @@ _BOUND = re.compile(
 _CLOCK = re.compile(r"(?<![\d:/])(\d{1,2})(?::\d{2})?\s*(am|pm)\b|\b(noon|midday)\b")
 _PART = re.compile(r"\b(?:(early|late)\s+)?(morning|afternoon|evening|night|lunchtime|lunch)s?\b")
 _AFTER_ROUTINE = re.compile(r"\bafter (school|work)\b")
-_DAY_WORD = re.compile(rf"\b({_DAY}|weekdays?|weekends?)\b")
+# "wknds", "wkdays": weekends and weekdays as typed on a phone.
+_DAY_WORD = re.compile(rf"\b({_DAY}|weekdays?|weekends?|wknds?|wkends?|wkdays?|wkdys?)\b")
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,12 @@ def _prepare(text: str) -> str:
     # Day letters from school timetables: "mwf", "m/w/f", "t/th", "tth".
     s = re.sub(r"\bm\s*/?\s*w\s*/?\s*f\b", "mon, wed, fri", s)
     s = re.sub(r"\b(?:t\s*/\s*th|tth|tu\s*/?\s*th)\b", "tue, thu", s)
+    # Text-speak: "n e day aftr 4", "b4 noon".
+    s = re.sub(r"\bn\s?e\b", "any", s)
+    s = re.sub(r"\baftr\b", "after", s)
+    s = re.sub(r"\bb4\b", "before", s)
+    s = re.sub(r"\bm\s*-\s*f\b", "mon-fri", s)  # "i work m-f"
+    s = re.sub(r"\bm\s*-\s*th\b", "mon-thu", s)
     # "can't do anything before 3:45 on weekdays": the days say where the time is ruled
     # out, not days ruled out; read as "weekdays can't ... before 3:45".
     s = _SCOPED_REFUSAL.sub(r"\4 \1\2\3", s)
@@ -183,9 +193,9 @@ def _day_index(word: str) -> int:
 
 
 def _day_word(word: str) -> frozenset[int]:
-    if word.startswith("weekday"):
+    if word.startswith(("weekday", "wkd")):
         return WEEKDAYS
-    if word.startswith("weekend"):
+    if word.startswith(("weekend", "wkn", "wke")):
         return WEEKEND
     return frozenset({_day_index(word)})
 

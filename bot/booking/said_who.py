@@ -17,10 +17,13 @@ _NAME_CUES = re.compile(
     re.I,
 )
 # Introductions in the caregiver's first language: "Soy Rosa, mama de Sofia", "me llamo
-# Ana", "em tên Linh" / "tên Tuấn" (Vietnamese). "soy" only before a capital ("soy la
-# mamá" is no name).
+# Ana", "em tên Linh" / "tên Tuấn" (Vietnamese), "Mwen rele Nadège" (Haitian Creole),
+# "ako si Joy" (Tagalog), "magacaygu waa Hodan" (Somali), "je m'appelle Rose". "soy" only
+# before a capital ("soy la mamá" is no name).
 _OTHER_LANGUAGE_CUES = re.compile(
-    r"\b(?:(?i:me llamo|mi nombre es|tên(?:\s+(?:là|em là|mình là))?)\s+([^\W\d_][\w'\-]*)"
+    r"\b(?:(?i:me llamo|mi nombre es|tên(?:\s+(?:là|em là|mình là))?|mwen rele|non mwen se|"
+    r"ako po si|ako si|magacaygu waa|magacayga waa|magacaygu|je m'appelle|je m’appelle)"
+    r"\s+([^\W\d_][\w'\-]*)"
     r"|(?i:soy)\s+([^\W\d_a-záéíóúñ][\w'\-]*))"
 )
 # "im travis 312 555 0199", "hi im jess, mom of 2": a lower-case name right after "I'm",
@@ -48,13 +51,16 @@ _SIGN_OFF = re.compile(
     r"faithfully|yours truly|"
     r"cordially|warmly|best|kind regards|warm regards|god bless)(?i:\s+(?:so|very) much)?[,!.]?)"
     r"\s*([A-Z][a-z\-]+)(?:\s+[A-Z][a-z\-]+)?"
-    # "Thanks so much, Bree 312 302-8817": a number or email may follow the name.
-    r"[.!]?(?:\s*,?\s*(?:\+?[\d(][\d()\s.\-]{6,}\d|\S+@\S+))?\s*$)"
+    # "Thanks so much, Bree 312 302-8817": a number or email may follow the name;
+    # "Thanks, Folake (Amara's mum)": who they are, in brackets.
+    r"[.!]?(?:\s*,?\s*(?:\+?[\d(][\d()\s.\-]{6,}\d|\S+@\S+))?"
+    r"(?:\s*\([^()]{1,40}\))?[.!]?\s*$)"
 )
 # "It's Keisha.", "Keisha, mom of two", "Ms. Johnson here"
 _OTHER_INTROS = re.compile(
     r"(?:\b(?i:it'?s|its)\s+([A-Z][a-z'\-]+)\b(?=\s*(?:[,.!]|$|here\b|from\b))"
-    r"|^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+),\s+(?i:(?:a\s+)?(?:mom|dad|mother|father|"
+    r"|(?:^|[.!]\s+)(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+)?,\s+"
+    r"(?i:(?:a\s+)?(?:mom|dad|mother|father|"
     r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step))"
     # "Ms. Johnson here", never someone else named by their role ("my caseworker Ms.
     # Patel told me to reach out", "Dr. Lee, her pediatrician").
@@ -86,15 +92,15 @@ _NOT_NAMES = {
 }  # fmt: skip
 
 RELATIONSHIPS = [
-    (re.compile(r"\b(grand ?(ma|mother|mom|mum|pa|father|dad|parent)|granny|nana|abuel)"),
+    (re.compile(r"\b(grand ?(ma|mother|mom|mum|pa|father|dad|parent)|granny|nana|abuel|lol[ao]\b)"),
      "grandparent"),
     (re.compile(r"\bfoster"), "foster parent"),
     (re.compile(r"\bstep ?(mom|mother|mum)"), "stepmother"),
     (re.compile(r"\bstep ?(dad|father)"), "stepfather"),
     (re.compile(r"\b(mom|mother|mum|mama|mamá|mami|mommy|madre)\b"), "mother"),
     (re.compile(r"\b(dad|father|papa|papá|papi|daddy|padre)\b"), "father"),
-    (re.compile(r"\b(aunt|auntie|tia)\b"), "aunt"),
-    (re.compile(r"\b(uncle|tio)\b"), "uncle"),
+    (re.compile(r"\b(aunt|auntie|tia|tía|tita)\b"), "aunt"),
+    (re.compile(r"\b(uncle|tio|tío|tito)\b"), "uncle"),
     (re.compile(r"\b(guardian|kinship|adoptive|adopted)"), "guardian"),
     (re.compile(r"\b(sister|brother|sibling)\b"), "sibling"),
     (re.compile(r"\b(parents|moms|mums|dads)\b"), "parent"),  # "we're two moms"
@@ -107,11 +113,18 @@ _RELATION_SAID = [
         r"(?:(?:his|her|their|the|a|an)\s+)?((?:[\w-]+\s)?[\w-]+)",
         re.I,
     ),
-    # "I'm Greg, a foster dad": the name between.
+    # "I'm Greg, a foster dad", "I am Maricel, lola (grandmother) of Jiro": the name between.
     re.compile(
-        r"\b(?:i'?m|i am|im)\s+(?-i:[A-Z])\w+,?\s+(?:a|an|the|his|her)\s+((?:\w+\s)?\w+)", re.I
+        r"\b(?:i'?m|i am|im)\s+(?-i:[A-Z])\w+,?\s+(?:(?:a|an|the|his|her)\s+)?((?:\w+\s)?\w+)",
+        re.I,
     ),
     re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
+    # "Ana Ruiz, mother, son Mateo 3yo": a name, then the relationship.
+    re.compile(
+        r"(?-i:[A-Z])[a-z'\-]+,\s+((?:step\s?)?(?:mom|mother|mum|dad|father|grand\w+|aunt\w*|"
+        r"uncle|foster \w+|guardian))\b",
+        re.I,
+    ),
     re.compile(r"\b(single\s+(?:mom|mum|mother|dad|father))\b", re.I),
     re.compile(
         r"\b((?:step\s?)?(?:mom|mum|mother|dad|father|mama|papa)|grand\w+|aunt|auntie|uncle)"

@@ -33,3 +33,19 @@ ASKS_FOR_A_PERSON = re.compile(
 def names_a_booking(text: str) -> bool:
     """Booking words, or getting a child in ("get him seen", "enroll", "intake")."""
     return bool(BOOKING_WORDS.search(text) or GETTING_IN.search(text))
+
+
+# The wish to book said outright, beside a question or a story ("we'd like to get him an
+# appointment", "whether we could come in and see someone"): not "how much is an
+# appointment?".
+WISH_TO_BOOK = re.compile(
+    r"\b(?:like|want|wanna|need|hoping|hope|love|trying|try|could|can)\s+(?:to\s+)?"
+    r"(?:book|make|get|set up|schedule|bring|come in|start)\b[^.?!]{0,40}"
+    r"\b(?:appointment|appt|visit|in|seen|see someone|someone|therapy|cpp|started|session)\b",
+    re.I,
+)
+
+
+def wishes_to_book(text: str) -> bool:
+    """The wish to book said outright."""
+    return bool(WISH_TO_BOOK.search(text))

@@ -15,6 +15,7 @@ from typing import Any
 from bot.booking.contact import looks_like_a_number, parse_contact
 from bot.booking.corrections import is_correction
 from bot.booking.known_facts import when_said
+from bot.booking.picks import picked_index
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
 from bot.booking.said_who import name_introduced
@@ -73,7 +74,11 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         # "Sam here (Alexis is reading over my shoulder)" to "what's your first name?"
         # read as stress was answered as stress and the name asked again, in a loop.
         return "inform"
-    if asked.slot == "time_preference" and "?" not in text and parse_preference(text) is not None:
+    if (
+        asked.slot == "time_preference"
+        and not asks_something(text)
+        and parse_preference(text) is not None
+    ):
         # "Any weekday afternoon. I'm retired, so quite flexible" answers the question,
         # even where its words read as stress (answered, then asked again, in a loop).
         return "inform"
@@ -103,4 +108,29 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         # "The Wednesday appointment would be perfect. Thank you very much." at the list
         # of new times was read as a booking, and the booking questions began again.
         return "choose_slot"
+    if (
+        asked.slot == "slot_pick"
+        and "?" not in text
+        and not _NONE_FIT.search(text)
+        and picked_index(text, _OFFERED) is not None
+    ):
+        # "whichever one is the earliest" at the list was read as a question about the
+        # first visit, answered, and the list shown again (dev set bc26, 2026-12-07).
+        return "choose_slot"
     return None
+
+
+_OFFERED = [{}, {}, {}]  # a pick by position or "earliest" needs no labels
+# A sentence that asks: a question word or an auxiliary first ("do you have evenings?"),
+# not a hesitation ("hmm not sure, maybe afternoons?").
+_ASKING = re.compile(
+    r"^\W*(?:what|when|where|who|why|how|which|do|does|did|can|could|would|will|is|are|am|"
+    r"should|may|have|has|any)\b",
+    re.I,
+)
+
+
+def asks_something(text: str) -> bool:
+    """Whether one of the message's sentences ending in '?' is a question."""
+    sentences = re.findall(r"[^.!?]*\?", text)
+    return any(_ASKING.search(s) for s in sentences)

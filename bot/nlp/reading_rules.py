@@ -136,8 +136,21 @@ _SETTING_UP = re.compile(
 )
 
 
+# A wish for a person, not the question whether the bot is one ("are you a real person?").
+_WANTS_A_PERSON = re.compile(
+    r"\b(prefer|rather|want|wanna|need|like to|can i|could i|let me|get me|put me)\b"
+    r"[^.?!]{0,40}\b(person|human|someone|somebody|staff|people)\b",
+    re.I,
+)
+
+
 def asks_for_a_call_not_a_booking(text: str, label: str) -> bool:
-    """Whether a message read as a booking only asks for a call back."""
+    """Whether a message read as a booking only asks for a call back, or one read as
+    "are you a robot?" asks for a person too ("Are you a robot? I prefer to talk with a
+    real person please. I am Samira." got the robot answer and no one took her request,
+    dev set bc26, 2026-12-07)."""
+    if label == "bot_challenge":
+        return bool(_WANTS_A_PERSON.search(text))
     return (
         label == "book_appointment"
         and bool(ASKS_FOR_A_PERSON.search(text))

@@ -41,6 +41,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import encoder
 from bot.nlp.ngram_classifier import LinearClassifierComponent
+from bot.nlp.on_screen import answer_on_screen
 from bot.safety import CATEGORIES
 from bot.safety.asked import asked_in
 from bot.safety.check_model import CheckModel, training_label
@@ -63,6 +64,17 @@ NO_CHECK_AFTER = {
     "i_am_safe", "cancel_booking", "reschedule_booking", "set_reminder", "stop_reminders",
     "ask_reminders", "choose_slot",
 }  # fmt: skip
+# A short, plain request or answer the classifier is sure of is not checked on the
+# encoder's concern alone either ("yeah i think i want to book something", "Are you a
+# robot? I prefer to talk with a real person please. I am Samira." were asked "is anyone
+# in danger?", dev set bc26/bc27, 2026-12-07). Measured on the safety dev sets, no crisis
+# reached only by the encoder's concern was this short with one of these intents.
+PLAIN_REQUESTS = {
+    "book_appointment", "request_person", "faq", "inform", "deny", "affirm", "stop_form",
+    "start_reflection", "what_can_you_do", "bot_challenge", "show_reflections", "greet",
+    "thank", "goodbye",
+}  # fmt: skip
+PLAIN_MAX_WORDS, PLAIN_MIN_CONFIDENCE = 16, 0.8
 PAST_DANGER = "past_danger"  # entity: danger mentioned as past context (domain.yml)
 logger = logging.getLogger(__name__)
 
@@ -198,6 +210,11 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             asked = asked_in(message.get("metadata"))
             concern = self._check_model.concern(text)
             tier = tier_for(text, category, model_confidence, found.evidence, concern, self._policy)
+            if source == "model" and answers_the_question(text, message.get("metadata")):
+                # What only the n-gram model read as danger in a short, plain answer to the
+                # question on screen ("aight the first 1 ill take off" at the list of times
+                # got "is anyone in danger?", dev set bc27, 2026-12-07) is that answer.
+                tier, category, source = {**tier, "tier": None}, None, None
             if tier.get("tier") == "full":
                 tier = in_context(
                     tier, text, category, source, found, asked, model_confidence, self._policy
@@ -232,7 +249,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             elif info["tier"] == "check":
                 answered = (message.get(INTENT) or {}).get("name")
                 softened = info.get("softened", False)
-                if softened or answered not in NO_CHECK_AFTER:
+                if softened or not (answered in NO_CHECK_AFTER or plain_request(message)):
                     # A danger the rules or the n-gram model found is checked even when
                     # the words also read as "I'm safe" ("she punches me... I didn't
                     # think this happened to men"); the encoder's concern alone is not.
@@ -272,6 +289,21 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "nlu_fallback"
         ]
         return bool(ranking) and ranking[0].get("name") in CATEGORIES
+
+
+def answers_the_question(text: str, metadata: Any) -> bool:
+    """A short message that plainly answers the question on screen (bot.nlp.on_screen)."""
+    return len(text.split()) <= PLAIN_MAX_WORDS and answer_on_screen(text, metadata) is not None
+
+
+def plain_request(message: Message) -> bool:
+    """A short message the classifier is sure is a plain request or answer."""
+    intent = message.get(INTENT) or {}
+    return (
+        intent.get("name") in PLAIN_REQUESTS
+        and float(intent.get("confidence") or 0.0) >= PLAIN_MIN_CONFIDENCE
+        and len(str(message.get(TEXT) or "").split()) <= PLAIN_MAX_WORDS
+    )
 
 
 def past_danger_entity(text: str, found: SafetyResult) -> dict[str, Any]:
