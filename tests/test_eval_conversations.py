@@ -84,8 +84,10 @@ class HttpBot:
             self.sent[sender] = self.sent.get(sender, 0) + 1
             if channel == "sms" and sender not in self.numbers:
                 # One number per conversation across every set played on these servers:
-                # a number reused by the next set would continue an old conversation.
-                self.numbers[sender] = f"+1312555{next(SMS_NUMBERS) % 10_000:04d}"
+                # a number reused by the next set would continue an old conversation. Not
+                # 312-555-xxxx: the SMS server tests text from those on the same servers
+                # (+13125550142 was a dev conversation's, mid-booking, on 2026-12-07).
+                self.numbers[sender] = f"+1312557{next(SMS_NUMBERS) % 10_000:04d}"
         if channel != "sms":
             resp = self.servers.say(sender, text, timeout=90)
             resp.raise_for_status()
