@@ -42,3 +42,16 @@ def test_how_to_start_is_a_booking(text, label, starts):
     from bot.nlp.reading_rules import asks_how_to_start
 
     assert asks_how_to_start(text, label, "faq") is starts
+
+
+def test_a_question_about_a_visit_already_booked_is_not_a_booking():
+    """'i got an intake scheduled, anything i need to have with me' was read as a wish to
+    book (NLU dev set dev_composed, 2026-12-07)."""
+    from bot.nlp.reading_rules import asks_about_a_visit_they_have
+
+    text = "i got an intake scheduled, anything i need to have with me"
+    assert asks_about_a_visit_they_have(text, "book_appointment")
+    assert not asks_about_a_visit_they_have(text, "faq/cost")
+    another = "i have an appointment booked, can i book another for my daughter"
+    assert not asks_about_a_visit_they_have(another, "book_appointment")
+    assert not asks_about_a_visit_they_have("i want to book, what do i bring", "book_appointment")

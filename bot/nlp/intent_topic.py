@@ -62,6 +62,7 @@ from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.reading_rules import (
     NOT_A_REQUEST,
     Reading,
+    asks_about_a_visit_they_have,
     asks_about_their_appointment,
     asks_for_a_call_not_a_booking,
     asks_how_to_start,
@@ -236,6 +237,8 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
             said = "reschedule_booking"
         if said is None:
             said = asks_about_their_appointment(message.get(TEXT), label)
+        if said is None and asks_about_a_visit_they_have(message.get(TEXT), label):
+            said = f"{self._intent}/first_appointment"
         if said is None and (started := self._how_to_start(message.get(TEXT), label, reading)):
             return started
         if said is None and reading.also is None:

@@ -58,6 +58,31 @@ _HOW_TO_START = re.compile(
 START_TOPICS = ("referrals", "phases")
 
 
+# "i got an intake scheduled, anything i need to have with me": an appointment they
+# already have, and a question about it, read as a wish to book.
+_ALREADY_BOOKED = re.compile(
+    r"\b(?:got|have|had|i'?ve got)\s+(?:an?\s+|my\s+|our\s+|the\s+)?(?:intake|appointment|"
+    r"appt|first visit|visit|first session)\s+(?:scheduled|booked|set up|coming up)\b",
+    re.I,
+)
+_ASKS_ABOUT_IT = re.compile(
+    r"\b(?:what|anything|do i|should i|need to)\b[^.!?]*\b(?:bring|have with me|need|expect|"
+    r"prepare)\b",
+    re.I,
+)
+_BOOKS_ANOTHER = re.compile(r"\b(?:book|another|new one|sign)\b", re.I)
+
+
+def asks_about_a_visit_they_have(text: str, label: str) -> bool:
+    """A question about a first visit already booked, read as a booking."""
+    return (
+        label == "book_appointment"
+        and bool(_ALREADY_BOOKED.search(text))
+        and bool(_ASKS_ABOUT_IT.search(text))
+        and not _BOOKS_ANOTHER.search(text)
+    )
+
+
 def asks_how_to_start(text: str, label: str, faq_intent: str) -> bool:
     """A question how to begin, read as one of those answers: a booking instead."""
     topics = {f"{faq_intent}/{topic}" for topic in START_TOPICS}
