@@ -157,7 +157,20 @@ class ValidateManageBookingForm(StopsAfterMisses, FormValidationAction):
     def validate_confirm_manage(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = yes_or_no(last_intent(tracker), str(value or ""))
+        intent = last_intent(tracker)
+        doing = tracker.get_slot("manage_action")
+        if intent == "reschedule_booking" and doing == "cancel":
+            # "actually wait. could i move it instead?" at "do you want to cancel it?":
+            # a move keeps the appointment until a new time is chosen, so no second ask.
+            dispatcher.utter_message(
+                text="Of course, let's move it instead. It stays booked until you choose "
+                "a new time."
+            )
+            return {"manage_action": "reschedule", "confirm_manage": "yes"}
+        if intent == "cancel_booking" and doing == "reschedule":
+            # Cancelling instead of moving: "are you sure?" again, now about cancelling.
+            return {"manage_action": "cancel", "confirm_manage": None}
+        answer = yes_or_no(intent, str(value or ""))
         if answer == "yes":
             return {"confirm_manage": "yes"}
         if answer == "no":  # typed as more than a plain "no" (that one stops the form)

@@ -125,3 +125,28 @@ async def test_are_you_sure_gives_a_way_out_then_stops_asking():
     assert got == [
         "utter_invalid_confirm_manage", "utter_way_out_confirm_manage", "utter_gave_up_asking"
     ]  # fmt: skip
+
+
+def test_a_move_asked_at_are_you_sure_to_cancel_moves_it_instead():
+    """'actually wait. could i move it instead?' at "do you want to cancel it?" got "I
+    need a clear yes or no", then "no dont cancel it, i want to move it" stopped
+    everything (dev set bc21, 2026-12-07)."""
+    form = ValidateManageBookingForm()
+    slots = {"requested_slot": "confirm_manage", "manage_action": "cancel"}
+    d = CollectingDispatcher()
+    said = "actually wait. could i move it instead?"
+    got = form.validate_confirm_manage(
+        said, d, tracker(slots, text=said, intent="reschedule_booking"), {}
+    )
+    assert got == {"manage_action": "reschedule", "confirm_manage": "yes"}
+    assert "move it instead" in d.messages[0]["text"]
+
+
+def test_a_cancel_asked_at_are_you_sure_to_move_asks_again_about_cancelling():
+    form = ValidateManageBookingForm()
+    slots = {"requested_slot": "confirm_manage", "manage_action": "reschedule"}
+    d = CollectingDispatcher()
+    got = form.validate_confirm_manage(
+        "just cancel it", d, tracker(slots, text="just cancel it", intent="cancel_booking"), {}
+    )
+    assert got == {"manage_action": "cancel", "confirm_manage": None}

@@ -99,16 +99,28 @@ def test_a_number_without_its_area_code_is_still_the_answer():
         ("can someone call me to set up a first visit", "book_appointment", False),
         ("i want to book an appointment, call me at 312 555 0147", "book_appointment", False),
         ("can someone call me about the cost", "faq/cost", False),
-        # dev set bc26 (2026-12-07): the robot answer alone, and the request lost
-        ("Are you a robot? I prefer to talk with a real person please. I am Samira.",
-         "bot_challenge", True),
-        ("are you a real person?", "bot_challenge", False),
     ],
 )  # fmt: skip
 def test_a_call_asked_for_with_no_word_of_booking_is_a_request_for_a_person(text, label, call):
     from bot.nlp.reading_rules import asks_for_a_call_not_a_booking
 
     assert asks_for_a_call_not_a_booking(text, label) is call
+
+
+@pytest.mark.parametrize(
+    ("text", "wants"),
+    [
+        # dev set bc26 (2026-12-07): the robot answer alone, and the request lost
+        ("Are you a robot? I prefer to talk with a real person please. I am Samira.", True),
+        ("are you a real person?", False),
+        ("is this a bot", False),
+    ],
+)  # fmt: skip
+def test_are_you_a_bot_with_a_wish_for_a_person_is_a_request_for_a_person(text, wants):
+    from bot.nlp.reading_rules import asks_for_a_person_beside_are_you_a_bot
+
+    assert asks_for_a_person_beside_are_you_a_bot(text, "bot_challenge") is wants
+    assert asks_for_a_person_beside_are_you_a_bot(text, "faq/cost") is False
 
 
 @pytest.mark.parametrize(

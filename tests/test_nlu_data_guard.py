@@ -51,3 +51,29 @@ def test_no_blind_safety_message_is_in_the_training_data():
         texts = [m["text"] for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
         leaked = [t for t in texts if normalise(t) in trained and len(t.split()) > 2]
         assert not leaked, f"{path.name}: {len(leaked)} leaked"  # the count only
+
+
+def _caregiver_words(value: object) -> list[str]:
+    """Every string a caregiver says in a conversation: turns, `say`, `answers` values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _caregiver_words(v)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if k != "when_asked" for s in _caregiver_words(v)]
+    return []
+
+
+def test_no_blind_conversation_message_is_in_the_training_data():
+    import yaml
+
+    trained = _training_texts()
+    sets = sorted((ROOT / "tests" / "blind").glob("conversations_*.yml"))
+    assert sets
+    for path in sets:
+        said = []
+        for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]:
+            said += _caregiver_words(conversation.get("turns") or [])
+            said += _caregiver_words(conversation.get("answers") or {})
+        leaked = [t for t in said if normalise(t) in trained and len(t.split()) > 2]
+        assert not leaked, f"{path.name}: {len(leaked)} leaked"  # the count only

@@ -371,12 +371,30 @@ def test_a_child_in_danger_comes_before_the_adult_who_passed_out(
 
 
 def test_a_sibling_hurt_by_a_bare_he_is_checked_inside_a_story_of_the_child(component, spacy_model):
-    text = "since his sister was born in may he pinches the baby when i feed her"
+    text = "he pinches the baby when i feed her"
     assert _asked(component, spacy_model, text, None, None)["tier"] == "full"
     inside = _asked(component, spacy_model, text, "booking_form", "concern")
     assert inside["tier"] == "check" and inside["check_category"] == "harm_to_child"
     named = "since his sister was born my boyfriend pinches the baby when she cries"
     assert _asked(component, spacy_model, named, "booking_form", "concern")["tier"] == "full"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "since his sister was born in may he pinches the baby when i feed her",
+        "new baby came in july and since then he hits the baby",
+        "we brought the new baby home last month and she kicks the baby",
+    ],
+)
+def test_a_sibling_hurt_by_a_bare_he_told_cold_as_a_childs_story_is_checked(
+    component, spacy_model, text
+):
+    """Sent cold, the full protocol and an alert answered a toddler's jealousy; the
+    gentle check still asks whether anyone is in danger."""
+    said = _asked(component, spacy_model, text, None, None)
+    assert said["tier"] == "check" and said["check_category"] == "harm_to_child"
+    assert said["softened_by"] == ["sibling_story"]
 
 
 def test_a_weapon_with_the_model_leaning_to_self_harm_is_the_caregivers_danger(

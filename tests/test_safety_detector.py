@@ -384,3 +384,17 @@ def test_last_words_covert_calls_and_signs_told_plainly(detector, text, category
 )
 def test_words_of_love_said_in_everyday_life_are_not_a_farewell(detector, text):
     assert detector.detect(text).category is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # dev set bc20 (2026-12-07): a 3-year-old's hitting got the violence reply
+        ("shes 3 and lowkey has been hitting me since we moved", None),
+        ("he's 2 and keeps biting me", None),
+        ("he's 3 hours late and he hits me", "domestic_violence"),
+        ("she's 35 and she hits me", "domestic_violence"),
+    ],
+)
+def test_a_he_or_she_with_a_small_childs_age_is_the_child(detector, text, category):
+    assert detector.detect(text).category == category

@@ -51,6 +51,9 @@ _BUSY = re.compile(
     r"\b(?:i|im|i'm|i am|we|we're|we are)\s+(?:\w+\s+){0,2}?(?:work|working|drive|driving|"
     r"take|taking|in class|have class|at work|in school|on shift|busy)\b|\bnaps?\b|\bnap ?time\b|"
     r"\bmy (?:shift|classes)\b"
+    # "I have court in the mornings this week", "we got church sundays".
+    r"|\b(?:i|we)\s+(?:have|got|has)\s+(?:court|class|classes|school|work|church|meetings?|"
+    r"a meeting|dialysis|therapy|treatment|appointments?)\b"
     # "i get my schedule on sundays": when the week is known, not a time that suits.
     r"|\b(?:get|gets|see|know|find out)\s+my\s+(?:schedule|shifts?|rota|hours)\b"
 )

@@ -118,6 +118,8 @@ _RELATION_SAID = [
         r"\b(?:i'?m|i am|im)\s+(?-i:[A-Z])\w+,?\s+(?:(?:a|an|the|his|her)\s+)?((?:\w+\s)?\w+)",
         re.I,
     ),
+    # "i'm dev, his dad": a name in lower case, then whose relative.
+    re.compile(r"\b(?:i'?m|i am|im)\s+\w+,\s+(?:his|her|their)\s+((?:\w+\s)?\w+)", re.I),
     re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
     # "Ana Ruiz, mother, son Mateo 3yo": a name, then the relationship.
     re.compile(

@@ -24,8 +24,20 @@ GETTING_IN = re.compile(
 # with somebody in spanish ... my number is ...", "can someone call me about the intake").
 ASKS_FOR_A_PERSON = re.compile(
     r"\b(call me|call me back|give me a call|phone me|ring me|someone (?:to )?(?:call|ring|reach)"
+    # "Could a therapist call my husband or me?"
+    r"|(?:could|can|would|please|pls|have) (?:a|the|your|one of your) "
+    r"(?:therapist|clinician|counselor|counsellor|staff member|social worker)"
+    r" (?:\w+ )?(?:call|ring|phone|text|reach) (?:me|us|my \w+ or me)"
+    r"|call (?:my \w+ or me|me or my \w+|us)"
     r"|(?:talk|speak) (?:to|with) (?:a|someone|somebody|a real|a live|one of)"
     r"|a (?:real |live )?person|a human)\b",
+    re.I,
+)
+
+# A wish for a person, not the question whether the bot is one ("are you a real person?").
+WANTS_A_PERSON = re.compile(
+    r"\b(prefer|rather|want|wanna|need|like to|can i|could i|let me|get me|put me)\b"
+    r"[^.?!]{0,40}\b(person|human|someone|somebody|staff|people)\b",
     re.I,
 )
 
@@ -41,7 +53,18 @@ def names_a_booking(text: str) -> bool:
 WISH_TO_BOOK = re.compile(
     r"\b(?:like|want|wanna|need|hoping|hope|love|trying|try|could|can)\s+(?:to\s+)?"
     r"(?:book|make|get|set up|schedule|bring|come in|start)\b[^.?!]{0,40}"
-    r"\b(?:appointment|appt|visit|in|seen|see someone|someone|therapy|cpp|started|session)\b",
+    r"\b(?:ap+oi?n+t?m\w*|appt|visit|in|seen|see someone|someone|therapy|cpp|started|session)\b",
+    re.I,
+)
+# The same wish, said so plainly that a question beside it cannot be what the message
+# is for ("I would like to make an appointment if you have any" at the end of a long
+# story was answered as "who is CPP for?" and nothing booked, dev set bc20): not "can
+# we bring his dad in?", a question about who comes.
+STATED_WISH_TO_BOOK = re.compile(
+    r"\b(?:like|want|wanna|need|needs|hoping|hope|love|trying)\s+(?:to\s+)?"
+    r"(?:(?:book|make(?! sure)|schedule|set up)\b[^.?!]{0,30}"
+    r"|get\s+(?:\w+\s+)?(?:an?|the|first)\s+)"
+    r"\b(?:ap+oi?n+t?m\w*|appt|intake|first visit|visit|session)\b",
     re.I,
 )
 

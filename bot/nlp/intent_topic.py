@@ -62,13 +62,16 @@ from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.reading_rules import (
     NOT_A_REQUEST,
     Reading,
+    a_story_for_the_question,
     asks_about_a_visit_they_have,
     asks_about_their_appointment,
     asks_for_a_call_not_a_booking,
+    asks_for_a_person_beside_are_you_a_bot,
     asks_how_to_start,
     asks_to_move_not_cancel,
     call_asked_beside,
     read_parts,
+    states_a_wish_to_book,
 )
 from bot.nlp.response_selection import response_selector_output
 from bot.nlp.segments import segment
@@ -231,7 +234,14 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         said = answer_on_screen(message.get(TEXT), message.get("metadata")) or short_reply(
             message.get(TEXT), label, float(reading.probabilities[best]), NOT_A_REQUEST
         )
-        if said is None and asks_for_a_call_not_a_booking(message.get(TEXT), label):
+        if said is None and a_story_for_the_question(
+            message.get(TEXT), label, message.get("metadata")
+        ):
+            said = "inform"
+        if said is None and (
+            asks_for_a_call_not_a_booking(message.get(TEXT), label)
+            or asks_for_a_person_beside_are_you_a_bot(message.get(TEXT), label)
+        ):
             said = "request_person"
         if said is None and asks_to_move_not_cancel(message.get(TEXT), label):
             said = "reschedule_booking"
@@ -241,7 +251,11 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
             said = f"{self._intent}/first_appointment"
         if said is None and (started := self._how_to_start(message.get(TEXT), label, reading)):
             return started
-        if said is None and reading.also is None:
+        if said is None and (reading.also is None or reading.also[0].startswith(self._intent)):
+            # A call asked for beside a question outranks a second question: the person
+            # who calls answers it ("Could a therapist call my husband or me? We have
+            # some questions about how the intake works..." got two answers and no call,
+            # dev set bc21, 2026-12-07).
             also = call_asked_beside(message.get(TEXT), label)
             return Reading(reading.probabilities, also) if also else reading
         if said is None or said not in set(self.labels):
@@ -257,6 +271,9 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         book = (self.labels == "book_appointment").astype(float)
         if reading.also is None and asks_how_to_start(text, label, self._intent):
             return Reading(book, None)
+        if reading.also is None and states_a_wish_to_book(text, label, self._intent):
+            # The question first, when there is one, then the booking.
+            return Reading(book, (label, 1.0, 0, len(text)) if "?" in text else None)
         if reading.also is not None:
             also, _, start, end = reading.also
             if asks_how_to_start(text[start:end], also, self._intent):

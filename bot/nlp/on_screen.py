@@ -19,7 +19,7 @@ from bot.booking.picks import picked_index
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
 from bot.booking.said_who import name_introduced
-from bot.reminders.schedule import parse_schedule
+from bot.reminders.schedule import changed_hour, parse_schedule
 from bot.safety.asked import FOLLOWED_REPLIES, asked_in
 
 _STOP = re.compile(
@@ -90,7 +90,7 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         asked.after in FOLLOWED_REPLIES
         and "?" not in text
         and not _STOP.search(text)
-        and parse_schedule(text) is not None
+        and (parse_schedule(text) is not None or changed_hour(text) is not None)
     ):
         # "On second thought, please change it to 8:15 pm" right after a reminder was set
         # or listed: a change to it, even where its words read as picking a time.

@@ -13,9 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.booking.reference import reference_in
-from bot.nlp.booking_words import ASKS_FOR_A_PERSON, BOOKING_WORDS
+from bot.nlp.booking_words import (
+    ASKS_FOR_A_PERSON,
+    BOOKING_WORDS,
+    STATED_WISH_TO_BOOK,
+    WANTS_A_PERSON,
+    WISH_TO_BOOK,
+    names_a_booking,
+)
 from bot.nlp.segments import gives_only_a_contact, is_question
 from bot.safety import CATEGORIES
+from bot.safety.asked import asked_in
 
 # Labels that do not make a part of a message its request: what surrounds one ("hi",
 # "my son is 4", "he bites"). Crisis labels are left to the safety layer.
@@ -87,6 +95,11 @@ def asks_how_to_start(text: str, label: str, faq_intent: str) -> bool:
     """A question how to begin, read as one of those answers: a booking instead."""
     topics = {f"{faq_intent}/{topic}" for topic in START_TOPICS}
     return label in topics and bool(_HOW_TO_START.search(text))
+
+
+def states_a_wish_to_book(text: str, label: str, faq_intent: str) -> bool:
+    """A question about CPP read from a message that says plainly it wants to book."""
+    return label.startswith(f"{faq_intent}/") and bool(STATED_WISH_TO_BOOK.search(text))
 
 
 def read_parts(
@@ -161,27 +174,21 @@ _SETTING_UP = re.compile(
 )
 
 
-# A wish for a person, not the question whether the bot is one ("are you a real person?").
-_WANTS_A_PERSON = re.compile(
-    r"\b(prefer|rather|want|wanna|need|like to|can i|could i|let me|get me|put me)\b"
-    r"[^.?!]{0,40}\b(person|human|someone|somebody|staff|people)\b",
-    re.I,
-)
-
-
 def asks_for_a_call_not_a_booking(text: str, label: str) -> bool:
-    """Whether a message read as a booking only asks for a call back, or one read as
-    "are you a robot?" asks for a person too ("Are you a robot? I prefer to talk with a
-    real person please. I am Samira." got the robot answer and no one took her request,
-    dev set bc26, 2026-12-07)."""
-    if label == "bot_challenge":
-        return bool(_WANTS_A_PERSON.search(text))
+    """Whether a message read as a booking only asks for a call back."""
     return (
         label == "book_appointment"
         and bool(ASKS_FOR_A_PERSON.search(text))
         and not BOOKING_WORDS.search(text)
         and not _SETTING_UP.search(text)
     )
+
+
+def asks_for_a_person_beside_are_you_a_bot(text: str, label: str) -> bool:
+    """Whether a message read as "are you a robot?" asks for a person too ("Are you a
+    robot? I prefer to talk with a real person please. I am Samira." got the robot answer
+    and no one took her request, dev set bc26, 2026-12-07)."""
+    return label == "bot_challenge" and bool(WANTS_A_PERSON.search(text))
 
 
 # "I regret that I need to move my son's first appointment... The reference is WG-XNSK95"
@@ -225,9 +232,15 @@ def asks_about_their_appointment(text: str, label: str) -> str | None:
     the message as something else ("I have a cita for my daughter but I start a new job,
     I need change the day. My code is WG-NMXR9T" was out of scope; "I need to push my
     appointment" a new booking; dev set bc22/bc23, 2026-12-07)."""
-    if label not in _READ_AS_NOTHING:
+    if label in ("cancel_booking", "reschedule_booking"):
         return None
-    if not (_THEIR_APPOINTMENT.search(text) or reference_in(text)):
+    # With the appointment's own code in it, whatever else it was read as ("need to move
+    # my appt for Jayden, no wait, its for Mia... ref is WG-84R7R4" fell back, dev set
+    # bc20, 2026-12-07).
+    coded = reference_in(text) is not None
+    if label not in _READ_AS_NOTHING and not coded:
+        return None
+    if not (coded or _THEIR_APPOINTMENT.search(text)):
         return None
     if _CANCEL_ONE.search(text):
         return "cancel_booking"
@@ -242,3 +255,28 @@ def call_asked_beside(text: str, label: str) -> tuple[str, float, int, int] | No
     the question is answered, then the request for a person is taken down."""
     match = ASKS_FOR_A_PERSON.search(text) if label.startswith("faq/") else None
     return ("request_person", 1.0, match.start(), match.end()) if match else None
+
+
+# At a question that asks for a story about the child (the booking's "what has been going
+# on", a reflection's questions), a story read as a request it does not make: "There has
+# been a lot of conflict between the adults... I would prefer to leave it at that for
+# now" stopped the booking, and "we were making the invite list at the kitchen table"
+# started one (dev set bc20-bc21, 2026-12-07).
+MIN_STORY_WORDS = 8
+_STOP_SAID = re.compile(
+    r"\b(stop|cancel|quit|forget (?:it|about it|this)|never ?mind|nvm|not now|not anymore|"
+    r"no longer|changed my mind|don'?t want|dont want|not interested|later)\b",
+    re.I,
+)
+
+
+def a_story_for_the_question(text: str, label: str, metadata: object) -> bool:
+    """Whether a message read as stopping or as booking is the story the question on
+    screen asked for."""
+    if "?" in text or not asked_in(metadata).about_the_child:
+        return False
+    if label == "stop_form":
+        return len(text.split()) >= MIN_STORY_WORDS and not _STOP_SAID.search(text)
+    if label == "book_appointment":
+        return not (names_a_booking(text) or WISH_TO_BOOK.search(text))
+    return False

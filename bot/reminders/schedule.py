@@ -106,12 +106,45 @@ def parse_schedule(text: str) -> Schedule | None:
 
 
 def parse_change(text: str, current: Schedule) -> Schedule | None:
-    """A change to ``current``: "make it 8pm" keeps the days, "fridays instead" the time."""
+    """A change to ``current``: "make it 8pm" keeps the days, "fridays instead" the time,
+    and "make it 10" is the 10 nearer the current time (10 PM after 9 PM)."""
     said = _said(text)
-    if said is None:
+    hour = changed_hour(text)
+    if said is None and hour is None:
         return None
-    days, local = said
+    days, local = said or (None, None)
+    if local is None and hour is not None:
+        local = _nearest(hour, current.local_time)
     return Schedule(tuple(sorted(days or current.weekdays)), local or current.local_time)
+
+
+# A bare hour given as the change: "actually make it 10. 9 is bath time", "10 instead".
+_CHANGED_HOUR = re.compile(
+    r"\b(?:make it|change it to|move it to|switch it to|set it (?:to|for)|push it to)\s+"
+    r"(\d{1,2})(?::(\d{2}))?(?![\d:])(?!\s*(?:min|hour|hr|day|week|%))"
+    r"|\b(\d{1,2})(?::(\d{2}))?\s+instead\b",
+    re.I,
+)
+
+
+def changed_hour(text: str) -> tuple[int, int] | None:
+    """The hour and minute of a bare time given as a change, or None."""
+    match = _CHANGED_HOUR.search(text)
+    if match is None:
+        return None
+    hour, minute = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    hour_n, minute_n = int(hour), int(minute or 0)
+    if not (1 <= hour_n <= 12 and 0 <= minute_n <= 59):
+        return None
+    return hour_n, minute_n
+
+
+def _nearest(said: tuple[int, int], current: time) -> time:
+    """Of the morning and the evening reading of a bare hour, the one nearer ``current``."""
+    hour, minute = said
+    readings = [time(hour % 12, minute), time(hour % 12 + 12, minute)]
+    now = current.hour * 60 + current.minute
+    return min(readings, key=lambda t: abs(t.hour * 60 + t.minute - now))
 
 
 def _said(text: str) -> tuple[set[int] | None, time | None] | None:

@@ -45,6 +45,31 @@ SIBLING_HURT = re.compile(
 )
 
 
+# The older child told of as such in the same message ("my 3 yo", "since the new baby
+# came", "jealous"): then a bare "he hits the baby" sent cold is the child's behaviour
+# more likely than an adult's, and is checked rather than answered with the full protocol.
+CHILD_TOLD_OF = re.compile(
+    r"\b(new (baby|brother|sister)|baby (brother|sister)|big (brother|sister)|jealous\w*|"
+    r"toddler|preschooler|my (son|daughter|boy|girl|kid|child|little one|lil one|oldest)|"
+    r"\d+\s*(yo|y/o|yrs?|years?)\b(\s*old)?|since the baby (came|was born|arrived)|"
+    r"(brother|sister|baby) (was|got) born)",
+    re.I,
+)
+
+
+def sibling_story(category: str, source: str | None, text: str) -> bool:
+    """Whether a danger the rules read in a message sent cold is a child hurting a baby
+    or a sibling, told as a story about the child ("new baby came in july and since then
+    he hits the baby" got the full protocol and an alert)."""
+    return (
+        category == "harm_to_child"
+        and source in ("rules", "both")
+        and bool(SIBLING_HURT.search(text))
+        and bool(CHILD_TOLD_OF.search(text))
+        and not ADULT_NAMED.search(text)
+    )
+
+
 @dataclass(frozen=True)
 class Asked:
     form: str | None = None

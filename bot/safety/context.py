@@ -184,6 +184,8 @@ def _doer(span: Span, doc: Doc, skip_self: bool = False, subject_only: bool = Fa
     i = span.start - 1
     while i >= 0 and doc[i].text not in SENTENCE_BREAKS:
         kind = _person_kind(doc[i])
+        if doc[i].lower_ in ("he", "she", "hes", "shes") and _age_follows(doc[i]):
+            return "child"  # "he's 3 and has been hitting me": the doer is that child
         if kind == "self" and doc[i].lower_ == "me" and subject_only:
             kind = None  # "my kid biting me until it bleeds": "me" is not the doer
         if kind and not (skip_self and kind == "self"):
@@ -301,6 +303,26 @@ def _person_kind(token: Token) -> str | None:
     if word in ("he", "she", "they"):
         return "pronoun"
     return None
+
+
+# Between "he"/"she" and an age: "he's 3", "she is only 2", "he just turned 4".
+_BEFORE_AN_AGE = {"'s", "s", "is", "was", "just", "only", "turned", "turns", "about", "almost"}
+# After a number, what makes it no age: "he's 3 hours late", "she's 2 drinks in".
+_NOT_AN_AGE = {"am", "pm", "hours", "hrs", "hour", "minutes", "mins", "times", "days", "weeks",
+               "drinks", "beers", "shots", "feet", "ft", "o'clock", "oclock", "%"}  # fmt: skip
+MAX_CHILD_AGE = 6
+
+
+def _age_follows(token: Token) -> bool:
+    """Whether a child's age follows the pronoun: then "he" is the child."""
+    doc = token.doc
+    for nxt in doc[token.i + 1 : token.i + 4]:
+        if nxt.lower_ in _BEFORE_AN_AGE:
+            continue
+        years = _count(nxt)
+        after = doc[nxt.i + 1].lower_ if nxt.i + 1 < len(doc) else ""
+        return years is not None and 0 < years <= MAX_CHILD_AGE and after not in _NOT_AN_AGE
+    return False
 
 
 def _resolve_pronoun(index: int, doc: Doc, sentence: Span) -> str:

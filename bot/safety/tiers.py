@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.safety.asked import Asked, child_reading
+from bot.safety.asked import Asked, child_reading, sibling_story
 from bot.safety.check_model import Concern
 from bot.safety.detector import SafetyResult
 from bot.safety.softeners import softeners
@@ -113,7 +113,8 @@ def in_context(
     """A full-protocol danger that its context makes a gentle check, else ``tier``.
 
     What only the n-gram model saw where the rules read the same danger as past ("before
-    I was around"); and inside a story about the child (bot.safety.asked).
+    I was around"); inside a story about the child, and a child hurting a baby or a
+    sibling told cold (bot.safety.asked).
     """
     # The rules read words of the same danger and set them aside as something else
     # ("kicks me" by a toddler, "killing me" in jest, "his seizure meds"): the n-gram
@@ -133,6 +134,8 @@ def in_context(
         why = "model_alone_short"
     elif child_reading(asked, category, source, text):
         why = f"asked:{asked.slot or asked.form}"
+    elif sibling_story(category, source, text):
+        why = "sibling_story"
     else:
         return tier
     return {**tier, "tier": "check", "check_category": category, "softened": True,
