@@ -16,7 +16,13 @@ from actions.booking_common import in_thread, last_intent, sms_phone
 from actions.booking_facts import CarriesFacts
 from actions.faq import describe_age
 from actions.replies_said import after_violence_reply, replies_in_loop
-from bot.booking.contact import missing_area_code, parse_contact, readable_phone, with_area_code
+from bot.booking.contact import (
+    missing_area_code,
+    parse_contact,
+    readable_phone,
+    refuses_calls,
+    with_area_code,
+)
 from bot.booking.preferences import parse_preference
 from bot.booking.said_who import clean_relationship, name_said
 from bot.clinic import get_profile
@@ -243,6 +249,11 @@ def check_contact(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
         return None  # not given yet (a flow starting cleared it): asked, never scolded
     if (contact := quiet_answer("contact", value)) is not None:
         return contact
+    if refuses_calls(str(value)):
+        # "Please do not call me. Text or email only. Is that ok?": yes, and asked again
+        # for the number to text or the email, without a miss counted.
+        dispatcher.utter_message(text="Of course, a text or an email works too.")
+        return None
     local = with_area_code(str(value), get_profile().local_area_code)
     if local is not None:
         # "my home phone is 555-0142": read with the clinic's area code, and said back.

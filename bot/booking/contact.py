@@ -142,3 +142,17 @@ def as_contact(value: str | Contact, region: str = DEFAULT_REGION) -> Contact | 
     phone = normalize_phone(value.phone, region) if value.phone else None
     email = normalize_email(value.email) if value.email else None
     return Contact(phone=phone, email=email) if phone or email else None
+
+
+# "Please do not call me. Text or email only. Is that ok?" at the contact question: a
+# way to be reached, not a request for a person (dev set bc24, 2026-12-07).
+_NO_CALLS = re.compile(
+    r"\b(?:do not|don'?t|dont|pls don'?t|please don'?t|never|can'?t take|no)\s+(?:phone\s+)?"
+    r"calls?\b|\b(?:text|email|e-mail|texting)(?:\s+or\s+(?:text|email|e-mail))?\s+only\b",
+    re.IGNORECASE,
+)
+
+
+def refuses_calls(text: str) -> bool:
+    """Whether the caregiver asks not to be phoned (a text or an email instead)."""
+    return bool(_NO_CALLS.search(text))

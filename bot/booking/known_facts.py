@@ -26,7 +26,7 @@ _OLD = r"(?:\s*-?\s*old\b)?"
 _CHILD = (
     r"(?:he|she|hes|shes|he's|she's|he’s|she’s|son|daughter|grandson|granddaughter|kid|"
     r"child|baby|boy|girl|toddler|little one|lo|who|niña|nina|niño|nino|nena|nene|hija|hijo|"
-    r"youngest|oldest|middle one|little|littlest|eldest|"
+    r"youngest|oldest|middle one|little(?!\s+(?:one|1)\b)|littlest|eldest|"
     r"bebé|bebe|they're|theyre|they’re|twins|both|lil (?:one|1|man|guy|girl|boy|mama))"
 )
 _NOT_AN_AGE = (
@@ -231,6 +231,9 @@ _TIMES_CUE = re.compile(
     r"ideal|days? off (?:are|is)|suits? (?:me|us)|(?:is|are) (?:easiest|easier|better) for|"
     r"(?:i'?m|im|i am) home (?:after|before|by|from|on|mon|tue|wed|thu|fri)|"
     r"anything after|"
+    # "any weekday afternoon is fine because I am retired" (dev set bc25, 2026-12-07)
+    r"(?:morning|afternoon|evening|weekend|weekday|day|time)s? (?:is|are|would be) "
+    r"(?:fine|good|ok|okay|great|perfect|best)|"
     # "i cant do anything before 3:45 on weekdays"
     r"(?:can'?t|cannot|can not) (?:do |make )?(?:anything |it )?(?:before|after|until|till))\b",
     re.I,
@@ -286,9 +289,14 @@ def asks_for_person(text: str) -> bool:
 _PHONE_LIKE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")
 
 
+_OWN_AGE = re.compile(r"\b(?:i'?m|i am|im)\s+(?:only\s+|just\s+)?\d{1,2}\b", re.I)
+
+
 def corrected_age(text: str) -> str | None:
     """The new age in a correction: "sorry i meant hes 2 not 3" -> "2"."""
     text = _PHONE_LIKE.sub(" ", text)  # "i meant 312 772 0194" corrects a number, not an age
+    # The writer's own age: "wait do i need my moms permission bc im 17" (dev set bc25).
+    text = _OWN_AGE.sub(" ", text)
     kept = re.sub(r"\bnot\s+(?:\d{1,2}|[a-z]+)\b(\s*(years?|months?))?", " ", text, flags=re.I)
     cue = STRONG_CUE.search(kept) or WEAK_CUE.search(kept)
     after = kept[cue.end() :] if cue else kept

@@ -12,7 +12,9 @@ import re
 # Not "his name is Eli": the child's (dev set bc22, 2026-12-07).
 _NAME_CUES = re.compile(
     r"\b(?<!his )(?<!her )(?<!their )(?<!'s )"
-    r"(?:my name is|my name's|my names|my name|name is|name's|call me|i go by|name\s*:)\s*"
+    r"(?:my name is|my name's|my names|my name|name is|name's|call me|i go by|name\s*:|"
+    # "Mine is Andrés. Hers is Sofi." to "what's your first name?" (dev set bc25).
+    r"^mine is|^mine's|^mines|\bme\s*:)\s*"
     r"([^\W\d_][\w'\-]*)",
     re.I,
 )
@@ -58,7 +60,9 @@ _SIGN_OFF = re.compile(
 )
 # "It's Keisha.", "Keisha, mom of two", "Ms. Johnson here"
 _OTHER_INTROS = re.compile(
-    r"(?:\b(?i:it'?s|its)\s+([A-Z][a-z'\-]+)\b(?=\s*(?:[,.!]|$|here\b|from\b))"
+    # "it's Brianna B R I A N N A": the name spelled out after it (voice typing, bc24).
+    r"(?:\b(?i:it'?s|its)\s+([A-Z][a-z'\-]+)\b"
+    r"(?=\s*(?:[,.!]|$|here\b|from\b|(?:[A-Za-z]\s+){2,}[A-Za-z]\b))"
     r"|(?:^|[.!]\s+)(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+)?,\s+"
     r"(?i:(?:a\s+)?(?:mom|dad|mother|father|"
     r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step))"
@@ -89,6 +93,12 @@ _NOT_NAMES = {
     "long", "crazy", "weird", "awkward", "embarrassing", "silly", "stupid", "random",
     "urgent", "important", "difficult", "overwhelming", "serious", "sad", "scary", "big",
     "a lot", "alot", "nuts", "insane", "bonjou", "bonjour", "salaam",
+    # "Hello. I am Deaf. I use ASL." (dev set bc24): who they are, not their name.
+    "deaf", "blind", "hoh", "disabled", "autistic", "christian", "catholic", "muslim",
+    "jewish", "hindu", "buddhist", "black", "latina", "latino", "latinx", "hispanic",
+    "asian", "native", "indigenous", "korean", "vietnamese", "mexican", "american",
+    "haitian", "somali", "filipino", "filipina", "african", "immigrant", "pregnant",
+    "widowed", "divorced", "married", "separated", "unemployed", "retired",
 }  # fmt: skip
 
 RELATIONSHIPS = [
@@ -118,8 +128,8 @@ _RELATION_SAID = [
         r"\b(?:i'?m|i am|im)\s+(?-i:[A-Z])\w+,?\s+(?:(?:a|an|the|his|her)\s+)?((?:\w+\s)?\w+)",
         re.I,
     ),
-    # "i'm dev, his dad": a name in lower case, then whose relative.
-    re.compile(r"\b(?:i'?m|i am|im)\s+\w+,\s+(?:his|her|their)\s+((?:\w+\s)?\w+)", re.I),
+    # "i'm dev, his dad": a name in lower case, then whose relative; "- me: Greg, her dad".
+    re.compile(r"\b(?:i'?m|i am|im|me\s*:)\s+\w+,\s+(?:his|her|their)\s+((?:\w+\s)?\w+)", re.I),
     re.compile(r"\b((?:\w+\s)?\w+)\s+here\b", re.I),
     # "Ana Ruiz, mother, son Mateo 3yo": a name, then the relationship.
     re.compile(

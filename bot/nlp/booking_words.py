@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 BOOKING_WORDS = re.compile(
-    r"\b(book|booking|appointment|appt|apt|sign (me|us|him|her) up|schedule|first visit)\b", re.I
+    r"\b(book|booking|appointment|appt|apt|sign (me|us|him|her) up|schedule|first visit|citas?)\b",
+    re.I,
 )
 # Beyond the booking words: "get him in", "get my son seen", "sign my grandson up".
 GETTING_IN = re.compile(
@@ -23,6 +24,8 @@ GETTING_IN = re.compile(
 # A person or a call asked for, beside anything else ("yes please call me", "I need speak
 # with somebody in spanish ... my number is ...", "can someone call me about the intake").
 ASKS_FOR_A_PERSON = re.compile(
+    # Not "please do not call me, write to me at..." (dev set bc25, 2026-12-07).
+    r"(?<!not )(?<!n't )(?<!dont )(?<!never )"
     r"\b(call me|call me back|give me a call|phone me|ring me|someone (?:to )?(?:call|ring|reach)"
     # "Could a therapist call my husband or me?"
     r"|(?:could|can|would|please|pls|have) (?:a|the|your|one of your) "

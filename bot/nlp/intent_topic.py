@@ -62,6 +62,8 @@ from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.reading_rules import (
     NOT_A_REQUEST,
     Reading,
+    a_booking_not_a_call,
+    a_booking_not_a_pick,
     a_story_for_the_question,
     asks_about_a_visit_they_have,
     asks_about_their_appointment,
@@ -69,6 +71,7 @@ from bot.nlp.reading_rules import (
     asks_for_a_person_beside_are_you_a_bot,
     asks_how_to_start,
     asks_to_move_not_cancel,
+    asks_to_see_reminders,
     call_asked_beside,
     read_parts,
     states_a_wish_to_book,
@@ -238,6 +241,13 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
             message.get(TEXT), label, message.get("metadata")
         ):
             said = "inform"
+        if said is None and (
+            a_booking_not_a_pick(message.get(TEXT), label, message.get("metadata"))
+            or a_booking_not_a_call(message.get(TEXT), label)
+        ):
+            said = "book_appointment"
+        if said is None and asks_to_see_reminders(message.get(TEXT), label):
+            said = "ask_reminders"
         if said is None and (
             asks_for_a_call_not_a_booking(message.get(TEXT), label)
             or asks_for_a_person_beside_are_you_a_bot(message.get(TEXT), label)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.booking.contact import looks_like_a_number, parse_contact
+from bot.booking.contact import looks_like_a_number, parse_contact, refuses_calls
 from bot.booking.corrections import is_correction
 from bot.booking.known_facts import when_said
 from bot.booking.picks import picked_index
@@ -25,6 +25,14 @@ from bot.safety.asked import FOLLOWED_REPLIES, asked_in
 _STOP = re.compile(
     r"\b(stop|cancel|(?:turn|switch|shut)\b.{0,25}\boff|no more|unsubscribe|delete|"
     r"don'?t (?:want|need)|dont (?:want|need)|without)\b",
+    re.I,
+)
+# Right after a reminder reply: stop the reminders ("stop those", "turn it off", "cancel
+# them", "no more reminders").
+_STOP_THEM = re.compile(
+    r"\b(?:stop|cancel|end|delete|turn off|switch off|shut off)\s+(?:those|them|it|that|these|"
+    r"the reminders?|my reminders?|reminders?)\b|\b(?:turn|switch|shut)\s+(?:those|them|it|that)"
+    r"\s+off\b|\bno more reminders\b",
     re.I,
 )
 # At the list of times: none of them, or others ("none of these work, anything later").
@@ -56,6 +64,8 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         return "inform"
     if asked.slot == "contact" and _THIS_NUMBER.match(text):
         return "affirm"
+    if asked.slot == "contact" and refuses_calls(text):
+        return "inform"  # the form says a text or an email is fine (check_contact)
     if (
         asked.slot == "contact"
         and "?" not in text
@@ -86,6 +96,15 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         # "weekdays between 12 and 1, that's my lunch break" to "when is a good time to
         # reach you?": the answer, not stress (read as stress, it was asked again forever).
         return "inform"
+    if (
+        asked.after in FOLLOWED_REPLIES
+        and "?" not in text
+        and _STOP_THEM.search(text)
+        and parse_schedule(text) is None  # "stop them at the weekend" changes the days
+    ):
+        # "actually no. stop those. phone goes off enough" right after a reminder was set
+        # got "I lost the thread" (dev set bc24, 2026-12-07).
+        return "stop_reminders"
     if (
         asked.after in FOLLOWED_REPLIES
         and "?" not in text

@@ -22,6 +22,7 @@ from bot.nlp.booking_words import (
     names_a_booking,
 )
 from bot.nlp.segments import gives_only_a_contact, is_question
+from bot.reminders.schedule import parse_schedule
 from bot.safety import CATEGORIES
 from bot.safety.asked import asked_in
 
@@ -270,13 +271,65 @@ _STOP_SAID = re.compile(
 )
 
 
+# At "what would you like to talk about?" (a person's call), a wish for help told as a
+# question about the bot is the topic: "idk what im doin fr n i wanna know if yall can
+# help us" got the list of what the bot does, twice (dev set bc24, 2026-12-07).
+_TOPIC_OF_A_CALL = frozenset(
+    {"what_can_you_do", "behavior_question", "caregiver_stress", "share_moment"}
+)
+
+
 def a_story_for_the_question(text: str, label: str, metadata: object) -> bool:
     """Whether a message read as stopping or as booking is the story the question on
-    screen asked for."""
-    if "?" in text or not asked_in(metadata).about_the_child:
+    screen asked for, or one read as a question is what a person's call is to be about."""
+    asked = asked_in(metadata)
+    if asked.slot == "handoff_about" and label in _TOPIC_OF_A_CALL:
+        return True
+    if not asked.about_the_child:
         return False
     if label == "stop_form":
-        return len(text.split()) >= MIN_STORY_WORDS and not _STOP_SAID.search(text)
+        return (
+            "?" not in text and len(text.split()) >= MIN_STORY_WORDS and not _STOP_SAID.search(text)
+        )
     if label == "book_appointment":
+        # Guesses end in "?" too: "Maybe testing if I'd actually show up for him?" (bc24).
         return not (names_a_booking(text) or WISH_TO_BOOK.search(text))
     return False
+
+
+def a_booking_not_a_pick(text: str, label: str, metadata: object) -> bool:
+    """A time picked with no list of times on screen that names a booking ("k book one.
+    daughter 4. im her dad" fell back, dev set bc24, 2026-12-07)."""
+    return (
+        label == "choose_slot" and asked_in(metadata).slot != "slot_pick" and names_a_booking(text)
+    )
+
+
+def a_booking_not_a_call(text: str, label: str) -> bool:
+    """A request for a person that says plainly it wants to book and asks no call ("...I
+    would like to make an appointment for him, I do not hear well on the telephone so
+    please do not call me, write to me at..." was taken as a request for a person)."""
+    return (
+        label == "request_person"
+        and bool(STATED_WISH_TO_BOOK.search(text))
+        and not ASKS_FOR_A_PERSON.search(text)
+        and not WANTS_A_PERSON.search(text)
+    )
+
+
+# "Please show my reminders. I want to check." was read as setting one, and its days
+# and time asked for (dev set bc24, 2026-12-07).
+_SHOW_REMINDERS = re.compile(
+    r"\b(show|list|see|check|tell me|which|what)\b[^.?!]{0,25}\breminders?\b"
+    r"|\breminders?\b[^.?!]{0,20}\b(do i have|are on|i have|set up)\b",
+    re.I,
+)
+
+
+def asks_to_see_reminders(text: str, label: str) -> bool:
+    """A reminder request that only asks to see the reminders set."""
+    return (
+        label == "set_reminder"
+        and bool(_SHOW_REMINDERS.search(text))
+        and parse_schedule(text) is None
+    )
