@@ -14,7 +14,7 @@ from bot.booking.preferences import parse_preference
 from bot.booking.said_who import name_said, relationship_said
 from bot.nlp.booking_words import ASKS_FOR_A_PERSON, STATED_WISH_TO_BOOK
 from bot.nlp.on_screen import answer_on_screen
-from bot.nlp.reading_rules import a_story_for_the_question
+from bot.nlp.relabel import a_story_for_the_question
 from bot.reminders.schedule import Schedule, changed_hour, parse_change
 
 CONCERN = {"cpp_asked": {"form": "booking_form", "slot": "concern"}}
@@ -98,7 +98,7 @@ def test_a_bare_hour_right_after_a_reminder_reply_changes_the_reminder():
 
 
 def test_an_appointments_own_code_with_a_move_is_a_move_whatever_else_it_was_read_as():
-    from bot.nlp.reading_rules import asks_about_their_appointment
+    from bot.nlp.relabel import asks_about_their_appointment
 
     text = "hey its me again. need to move the appt for Leo, no wait, for Ana. ref is WG-84R7R4"
     assert asks_about_their_appointment(text, "faq/cost") == "reschedule_booking"

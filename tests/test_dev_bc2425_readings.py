@@ -12,7 +12,7 @@ from bot.booking.known_facts import age_said, corrected_age
 from bot.booking.said_who import name_introduced, name_said, relationship_said
 from bot.nlp.booking_words import ASKS_FOR_A_PERSON, names_a_booking
 from bot.nlp.on_screen import answer_on_screen
-from bot.nlp.reading_rules import (
+from bot.nlp.relabel import (
     a_booking_not_a_call,
     a_booking_not_a_pick,
     a_story_for_the_question,
@@ -112,3 +112,17 @@ def test_a_time_said_to_be_fine_in_a_long_story_is_kept():
     text = "I'd like an appointment for him, write to me at a@b.com, any weekday afternoon is fine"
     assert times_said(text) is not None
     assert times_said("the first visit is fine") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "metadata", "intent"),
+    [("k book one. son 3. im his mom", "choose_slot", {}, "book_appointment"),
+     ("Thanks. Please show my reminders.", "set_reminder", {}, "ask_reminders"),
+     ("can someone call me about my sons intake", "book_appointment", {}, "request_person"),
+     ("can we push it back a week", "cancel_booking", {}, "reschedule_booking"),
+     ("what does it cost", "faq/cost", {}, None)],
+)  # fmt: skip
+def test_relabelled_names_the_intent_the_words_say(text, label, metadata, intent):
+    from bot.nlp.relabel import relabelled
+
+    assert relabelled(text, label, metadata, "faq") == intent

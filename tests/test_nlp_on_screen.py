@@ -102,7 +102,7 @@ def test_a_number_without_its_area_code_is_still_the_answer():
     ],
 )  # fmt: skip
 def test_a_call_asked_for_with_no_word_of_booking_is_a_request_for_a_person(text, label, call):
-    from bot.nlp.reading_rules import asks_for_a_call_not_a_booking
+    from bot.nlp.relabel import asks_for_a_call_not_a_booking
 
     assert asks_for_a_call_not_a_booking(text, label) is call
 
@@ -117,7 +117,7 @@ def test_a_call_asked_for_with_no_word_of_booking_is_a_request_for_a_person(text
     ],
 )  # fmt: skip
 def test_are_you_a_bot_with_a_wish_for_a_person_is_a_request_for_a_person(text, wants):
-    from bot.nlp.reading_rules import asks_for_a_person_beside_are_you_a_bot
+    from bot.nlp.relabel import asks_for_a_person_beside_are_you_a_bot
 
     assert asks_for_a_person_beside_are_you_a_bot(text, "bot_challenge") is wants
     assert asks_for_a_person_beside_are_you_a_bot(text, "faq/cost") is False
@@ -135,7 +135,7 @@ def test_are_you_a_bot_with_a_wish_for_a_person_is_a_request_for_a_person(text, 
 )  # fmt: skip
 def test_a_move_read_as_a_cancellation_is_a_move(text, label, move):
     # written for this test (2026-12-06, #22): the appointment was cancelled, not moved
-    from bot.nlp.reading_rules import asks_to_move_not_cancel
+    from bot.nlp.relabel import asks_to_move_not_cancel
 
     assert asks_to_move_not_cancel(text, label) is move
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.reading_rules import asks_about_their_appointment
+from bot.nlp.relabel import asks_about_their_appointment
 
 
 # Written for this test (2026-12-07, #22), after the kinds the dev set bc22/bc23 missed.
@@ -47,7 +47,7 @@ def test_how_to_start_is_a_booking(text, label, starts):
 def test_a_question_about_a_visit_already_booked_is_not_a_booking():
     """'i got an intake scheduled, anything i need to have with me' was read as a wish to
     book (NLU dev set dev_composed, 2026-12-07)."""
-    from bot.nlp.reading_rules import asks_about_a_visit_they_have
+    from bot.nlp.relabel import asks_about_a_visit_they_have
 
     text = "i got an intake scheduled, anything i need to have with me"
     assert asks_about_a_visit_they_have(text, "book_appointment")

@@ -62,20 +62,12 @@ from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.reading_rules import (
     NOT_A_REQUEST,
     Reading,
-    a_booking_not_a_call,
-    a_booking_not_a_pick,
-    a_story_for_the_question,
-    asks_about_a_visit_they_have,
-    asks_about_their_appointment,
-    asks_for_a_call_not_a_booking,
-    asks_for_a_person_beside_are_you_a_bot,
     asks_how_to_start,
-    asks_to_move_not_cancel,
-    asks_to_see_reminders,
     call_asked_beside,
     read_parts,
     states_a_wish_to_book,
 )
+from bot.nlp.relabel import relabelled
 from bot.nlp.response_selection import response_selector_output
 from bot.nlp.segments import segment
 from bot.nlp.sentence_featurizer import NAME as FEATURIZER
@@ -230,35 +222,16 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
 
     def _plain_answer(self, message: Message, reading: Reading) -> Reading:
         """A plain yes or no by its words (bot.nlp.short_replies), a plain answer to the
-        question on screen (bot.nlp.on_screen), a call asked for (bot.nlp.reading_rules),
-        else ``reading``."""
+        question on screen (bot.nlp.on_screen), a label the words overrule (a call asked
+        for, a move, a story at a question about the child: bot.nlp.relabel), else
+        ``reading``."""
         best = int(reading.probabilities.argmax())
         label = str(self.labels[best])
         said = answer_on_screen(message.get(TEXT), message.get("metadata")) or short_reply(
             message.get(TEXT), label, float(reading.probabilities[best]), NOT_A_REQUEST
         )
-        if said is None and a_story_for_the_question(
-            message.get(TEXT), label, message.get("metadata")
-        ):
-            said = "inform"
-        if said is None and (
-            a_booking_not_a_pick(message.get(TEXT), label, message.get("metadata"))
-            or a_booking_not_a_call(message.get(TEXT), label)
-        ):
-            said = "book_appointment"
-        if said is None and asks_to_see_reminders(message.get(TEXT), label):
-            said = "ask_reminders"
-        if said is None and (
-            asks_for_a_call_not_a_booking(message.get(TEXT), label)
-            or asks_for_a_person_beside_are_you_a_bot(message.get(TEXT), label)
-        ):
-            said = "request_person"
-        if said is None and asks_to_move_not_cancel(message.get(TEXT), label):
-            said = "reschedule_booking"
         if said is None:
-            said = asks_about_their_appointment(message.get(TEXT), label)
-        if said is None and asks_about_a_visit_they_have(message.get(TEXT), label):
-            said = f"{self._intent}/first_appointment"
+            said = relabelled(message.get(TEXT), label, message.get("metadata"), self._intent)
         if said is None and (started := self._how_to_start(message.get(TEXT), label, reading)):
             return started
         if said is None and (reading.also is None or reading.also[0].startswith(self._intent)):
