@@ -37,7 +37,7 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10); print(sys.executable)' \
 	2>/dev/null && break; done)
 
-.PHONY: help setup run shell train test lint format eval eval-safety safety-gate eval-conversations eval-conversations-dev safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
+.PHONY: help setup run shell train test lint format eval eval-safety safety-gate eval-conversations eval-conversations-dev eval-facts safety-report validate rasa-test pytest lock clean migrate seed browser run-prod test-prod services
 
 # The safety sets, each reported into results/safety/<name>/: the gate set first, the
 # other dev sets, then the blind ones (figures only, tests/blind/README.md; not in make
@@ -139,6 +139,9 @@ eval-conversations: train ## Whole conversations (tests/conversations, its retir
 eval-conversations-dev: train ## The dev conversation sets not yet settled (make test plays them in its pytest run); fail below their floors
 	@mkdir -p var
 	@CPP_EVAL_CONVERSATIONS=dev $(BIN)/pytest -q -s -rN tests/test_eval_conversations.py
+
+eval-facts: setup ## The facts told while booking (age, first name, relationship), read message by message on tests/facts; fails below the floors (make test runs it too)
+	@$(BIN)/pytest -q -s -rN tests/test_eval_facts.py
 
 safety-report: train ## The same safety figures and the older bench sets', printed, never failing
 	@$(SAFETY_REPORT) --report-only $(call safety_sets,$(SAFETY_DEV_FILES) $(SAFETY_BLIND_FILES) \

@@ -23,8 +23,9 @@ from bot.booking.contact import (
     refuses_calls,
     with_area_code,
 )
+from bot.booking.known_facts import age_from_answer
 from bot.booking.preferences import parse_preference
-from bot.booking.said_who import clean_relationship, name_said
+from bot.booking.said_who import clean_name, clean_relationship, name_said
 from bot.clinic import get_profile
 from bot.nlp.ages import age_in_months
 
@@ -33,18 +34,6 @@ SKIPPED = "skipped"  # an optional question the caregiver chose not to answer
 SKIP = re.compile(
     r"^\s*(skip|no|nope|pass|nothing|n/?a|rather not|i'?d rather not( say)?)\W*$", re.I
 )
-NAME_LEAD = re.compile(
-    r"^\s*(hi|hello|hey)?[,!\s]*(my name is|my name's|name is|i am|i'm|im|it's|its|this is|"
-    r"call me|i go by)\s+",
-    re.I,
-)
-# A title or a family word before the name: "Mrs. Whitfield", "Grandma Rose", "me, Ana".
-TITLE = re.compile(
-    r"^\s*(mr|mrs|ms|miss|mx|dr|grandma|grandpa|granny|nana|auntie|aunt|uncle|me)\b\.?\s*",
-    re.I,
-)
-NAME = re.compile(r"^[^\W\d_][^\W\d_'\-]*(?:['\-][^\W\d_]+)*$")
-NOT_NAMES = {"yes", "no", "ok", "okay", "hi", "hello", "hey", "mom", "dad", "skip", "why"}
 
 
 # Each question's "that didn't fit" reply, and the way out said instead from the second
@@ -103,20 +92,6 @@ class StopsAfterMisses:
         return events
 
 
-def clean_name(text: str) -> str | None:
-    """'my name is maria' -> 'Maria'; None when no plausible first name is there."""
-    text = re.sub(r"\([^)]*\)?", " ", text)  # "Dana (my wife is Priya)"
-    text = NAME_LEAD.sub("", text.strip())
-    text = TITLE.sub("", re.split(r"[,;]| - ", text)[0]).strip(" .!,")  # "Keisha, his mom"
-    words = text.split()
-    if not words or len(words) > 3:
-        return None
-    first = words[0]
-    if not NAME.match(first) or len(first) > 30 or first.lower() in NOT_NAMES:
-        return None
-    return first[:1].upper() + first[1:]
-
-
 def optional_answer(value: Any) -> str | None:
     """A free-text answer the caregiver may skip ("skip", "no", "rather not"): None if so."""
     text = str(value or "").strip()
@@ -144,15 +119,18 @@ def said_as_a_duration(value: str, text: str) -> bool:
 
 
 def months_from(tracker: Tracker, text: str) -> float | None:
-    """The child's age in months, from the age entity if the NLU found one in this very
-    text, else the text (an age carried over or corrected is not the latest message)."""
+    """The child's age in months. Read from this very message when the value came from it
+    (bot.booking.known_facts.age_from_answer: "she is 2 years 7 months" is more than its
+    entity "2 years"), else from the value (an age carried over or corrected)."""
     said = str(tracker.latest_message.get("text") or "").strip()
-    for entity in tracker.latest_message.get("entities", []) if text.strip() == said else []:
-        if entity.get("entity") == "CHILD_AGE":
-            months = age_in_months(str(entity.get("value", "")))
-            if months is not None:
-                return months
+    entities = [
+        str(e.get("value", ""))
+        for e in tracker.latest_message.get("entities", [])
+        if e.get("entity") == "CHILD_AGE"
+    ]
     text = text.strip()
+    if said and (text == said or text in entities):
+        return age_from_answer(said, entities)
     if re.fullmatch(r"\d{1,2}", text):  # a bare "3" is years
         return float(text) * 12
     return age_in_months(text)
@@ -249,16 +227,17 @@ def check_contact(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
         return None  # not given yet (a flow starting cleared it): asked, never scolded
     if (contact := quiet_answer("contact", value)) is not None:
         return contact
+    local = with_area_code(str(value), get_profile().local_area_code)
+    if local is not None:
+        # "my home phone is 555-0142" (or "text only, 555-0142"): read with the clinic's
+        # area code, and said back.
+        dispatcher.utter_message(response=AREA_CODE_ASSUMED, number=readable_phone(local))
+        return local
     if refuses_calls(str(value)):
         # "Please do not call me. Text or email only. Is that ok?": yes, and asked again
         # for the number to text or the email, without a miss counted.
         dispatcher.utter_message(text="Of course, a text or an email works too.")
         return None
-    local = with_area_code(str(value), get_profile().local_area_code)
-    if local is not None:
-        # "my home phone is 555-0142": read with the clinic's area code, and said back.
-        dispatcher.utter_message(response=AREA_CODE_ASSUMED, number=readable_phone(local))
-        return local
     missed(
         "contact", dispatcher, tracker, NEEDS_AREA_CODE if missing_area_code(str(value)) else None
     )

@@ -15,7 +15,6 @@ from actions.booking_form import (
     SKIPPED,
     StopsAfterMisses,
     check_contact,
-    clean_name,
     name_answer,
     optional_answer,
 )
@@ -29,7 +28,7 @@ from bot.booking.known_facts import (
     topic_with_what_it_points_to,
     when_said,
 )
-from bot.booking.said_who import name_said
+from bot.booking.said_who import clean_name, name_said
 from bot.safety.flags import latest_open_flag
 
 

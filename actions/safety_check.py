@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.safety import flag_and_alert
+from bot.booking.known_facts import asks_for_person
 from bot.nlp.booking_words import wishes_to_book
 from bot.safety import CATEGORIES
 
@@ -213,8 +214,15 @@ def request_before_check(tracker: Tracker) -> str | None:
                 # A question answered, with the wish to book said beside it ("...we'd
                 # like to get him an appointment. Best number for me is ...", dev set
                 # bc26, 2026-12-07): the booking starts once the caregiver is safe.
-                wish = wishes_to_book(str(event.get("text") or ""))
-                return STARTS.get(str(answered)) or ("booking_form" if wish else None)
+                text = str(event.get("text") or "")
+                if (start := STARTS.get(str(answered))) is not None:
+                    return start
+                if wishes_to_book(text):
+                    return "booking_form"
+                # "...honestly I'd rather talk to someone on the phone than type all this,
+                # my number is..." (read as nothing, dev set bc29, 2026-12-07): the
+                # request for a person starts once the caregiver is safe.
+                return "handoff_form" if asks_for_person(text) else None
     return None
 
 

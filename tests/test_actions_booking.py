@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.booking_form import (
     ActionAskContact,
     ValidateBookingForm,
-    clean_name,
     clean_relationship,
 )
 from actions.booking_slots import (
@@ -21,6 +20,7 @@ from actions.manage_booking import ActionManageBookingResult, ValidateManageBook
 from bot.booking.bookings import list_bookings
 from bot.booking.handoffs import list_handoffs
 from bot.booking.picks import picked_index
+from bot.booking.said_who import clean_name
 from bot.settings import get_settings
 from tests.booking_trackers import responses, tracker
 

@@ -126,3 +126,18 @@ def test_relabelled_names_the_intent_the_words_say(text, label, metadata, intent
     from bot.nlp.relabel import relabelled
 
     assert relabelled(text, label, metadata, "faq") == intent
+
+
+def test_a_local_number_beside_text_only_is_kept_with_the_area_code():
+    # Review 2026-12-07: "text only, 555 0142" was asked again because the refused call
+    # was read before the number beside it.
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.booking_form import check_contact
+    from tests.booking_trackers import tracker
+
+    d = CollectingDispatcher()
+    said = "text only pls, 555 0142"
+    value = check_contact(said, d, tracker({"requested_slot": "contact"}, text=said))
+    assert value is not None and value.endswith("5550142")
+    assert "Of course" not in " ".join(str(m.get("text")) for m in d.messages)

@@ -57,7 +57,11 @@ _BUSY = re.compile(
     # "i get my schedule on sundays": when the week is known, not a time that suits.
     r"|\b(?:get|gets|see|know|find out)\s+my\s+(?:schedule|shifts?|rota|hours)\b"
 )
-_FREE = re.compile(r"\b(?:off|free|available|home|can|could|works? for|best|good)\b")
+# "anything mid-morning while the baby naps" is when they are free (dev set bc31).
+_FREE = re.compile(
+    r"\b(?:off|free|available|home|can|could|works? for|best|good|anything)\b|\bwhile "
+    r"(?:the |my |her |his )?(?:baby|kid|kids|son|daughter|little one|she|he)\s+(?:naps?|sleeps?)"
+)
 _DAY_RANGE = re.compile(rf"\b({_DAY})\s*(?:-|–|to|through|thru|until)\s*({_DAY})\b")
 _TIME_RANGE = re.compile(
     rf"(?:\bbetween\s+({_TIME})\s+and\s+({_TIME}))"

@@ -13,6 +13,7 @@ import re
 _NAME_CUES = re.compile(
     r"\b(?<!his )(?<!her )(?<!their )(?<!'s )"
     r"(?:my name is|my name's|my names|my name|name is|name's|call me|i go by|name\s*:|"
+    r"name(?=\s+(?-i:[A-Z]))|"
     # "Mine is Andrés. Hers is Sofi." to "what's your first name?" (dev set bc25).
     r"^mine is|^mine's|^mines|\bme\s*:)\s*"
     r"([^\W\d_][\w'\-]*)",
@@ -31,24 +32,29 @@ _OTHER_LANGUAGE_CUES = re.compile(
 # "im travis 312 555 0199", "hi im jess, mom of 2": a lower-case name right after "I'm",
 # then a number, a comma or the end (so "im tired of it" is no name).
 _LOWER_INTRO = re.compile(
-    r"(?:^|[.!?,]\s*|\b(?:hi|hello|hey)\s+|\s)(?i:i'?m|i am|im|this is)\s+([a-z][a-z'\-]+)"
-    r"(?=\s*(?:[,.!]|$|\(?\d|here\b|and my\b))"
+    r"(?:^|[.!?,]\s*|\b(?:hi|hello|hey)\s+|\s)(?i:i'?m|i am|im|this is|it'?s|its)\s+"
+    r"([a-z][a-z'\-]+)"
+    r"(?=\s*(?:[,.!]|$|\(?\d|here\b|and my\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]))"
 )
 # "I'm her mom, Ana." / "grandma here, Ruth": a relationship, then a capitalised name.
 _SIGNED = re.compile(
     r"\b(?i:mom|mother|mum|dad|father|grandma|grandmother|grandpa|grandfather|aunt|uncle|"
-    r"guardian|parent|here)\s*,\s*([A-Z][a-z'\-]+)\b(?=\s*(?:[.!,]|$))"
+    r"guardian|parent|here|mamá|mama|papá|papa|tía|tia|tío|tio|abuela|abuelo)"
+    # "soy la mamá, Rosa"; "im a dad (Tom) with a 20 month old"
+    r"(?:\s*,\s*([A-Z][a-z'\-]+)\b(?=\s*(?:[.!,]|$))|\s*\(\s*([A-Z][a-z'\-]+)\s*\))"
 )
 # "Hi, I'm Ana." / "This is Ruth Okafor": only a capitalised word, and not a word
 # that starts a sentence about something else ("I'm Worried", "This is Hard").
 _INTRO_CUES = re.compile(
     r"(?:^|[.!?]\s+|,\s*|\(\s*|^(?i:hi|hello|hey|good \w+)\W+)(?i:i'?m|i am|im|this is)\s+"
+    # "HELLO THIS IS NANA BEV" (dev set bc32): the family word before the name
+    r"(?:(?i:nana|grandma|grandpa|granny|auntie|aunt|uncle|tia|tía|abuela)\s+)?"
     r"([A-Z][a-z'\-]+)\b"
 )
 # "Keisha here, ...", "- Keisha", "thank you, Dorothy Haines" or "please. Dorothy" at the
 # end: a signed message.
 _SIGN_OFF = re.compile(
-    r"(?:^(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)\s+here\b"
+    r"(?:(?:^|[.!?]\s+)(?:(?i:hi|hello|hey|good \w+)[,!]*\s+)?([A-Z][a-z'\-]+)\s+here\b"
     r"|(?:[-–—~]|(?i:thanks|thank you|thx|ty|please|regards|sincerely|blessings|respectfully|"
     r"faithfully|yours truly|"
     r"cordially|warmly|best|kind regards|warm regards|god bless)(?i:\s+(?:so|very) much)?[,!.]?)"
@@ -56,14 +62,17 @@ _SIGN_OFF = re.compile(
     # "Thanks so much, Bree 312 302-8817": a number or email may follow the name;
     # "Thanks, Folake (Amara's mum)": who they are, in brackets.
     r"[.!]?(?:\s*,?\s*(?:\+?[\d(][\d()\s.\-]{6,}\d|\S+@\S+))?"
-    r"(?:\s*\([^()]{1,40}\))?[.!]?\s*$)"
+    r"(?:\s*\([^()]{1,40}\))?[.!]?\s*$"
+    # "...for my grandson, 3 1/2. -george": a lower-case name signed with a dash
+    r"|\s[-–—~]\s?([a-z][a-z\-]{1,20})\s*$)"
 )
 # "It's Keisha.", "Keisha, mom of two", "Ms. Johnson here"
 _OTHER_INTROS = re.compile(
     # "it's Brianna B R I A N N A": the name spelled out after it (voice typing, bc24).
     r"(?:\b(?i:it'?s|its)\s+([A-Z][a-z'\-]+)\b"
-    r"(?=\s*(?:[,.!]|$|here\b|from\b|(?:[A-Za-z]\s+){2,}[A-Za-z]\b))"
-    r"|(?:^|[.!]\s+)(?:(?i:hi|hello|hey),?\s+)?([A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+)?,\s+"
+    r"(?=\s*(?:[,.!]|$|here\b|from\b|i\s|(?:[A-Za-z]\s+){2,}[A-Za-z]\b))"
+    r"|(?:^|[.!]\s+)(?:(?i:hi|hello|hey),?\s+)?(?!(?:I'?m|Im|I)\b)([A-Z][a-z'\-]+)"
+    r"(?:\s+[A-Z][a-z'\-]+)?,\s+"
     r"(?i:(?:a\s+)?(?:mom|dad|mother|father|"
     r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step))"
     # "Ms. Johnson here", never someone else named by their role ("my caseworker Ms.
@@ -99,10 +108,14 @@ _NOT_NAMES = {
     "asian", "native", "indigenous", "korean", "vietnamese", "mexican", "american",
     "haitian", "somali", "filipino", "filipina", "african", "immigrant", "pregnant",
     "widowed", "divorced", "married", "separated", "unemployed", "retired",
+    # "i am mother" (English as a second language): who they are, not their name.
+    "mother", "father", "grandmother", "grandfather", "stepmom", "stepdad", "guardian",
+    "parent", "foster", "mum", "mami", "mamá", "papá", "tia", "tía", "abuela", "abuelo",
 }  # fmt: skip
 
 RELATIONSHIPS = [
-    (re.compile(r"\b(grand ?(ma|mother|mom|mum|pa|father|dad|parent)|granny|nana|abuel|lol[ao]\b)"),
+    (re.compile(r"\b(grand ?(ma|mother|mom|mum|pa|father|dad|parent)|granny|nana|abuel|lol[ao]\b|"
+                r"g-?ma\b|g-?pa\b|gramm?a|grampa|gramps|grams\b|pop-?pop|meemaw|pawpaw)"),
      "grandparent"),
     (re.compile(r"\bfoster"), "foster parent"),
     (re.compile(r"\bstep ?(mom|mother|mum)"), "stepmother"),
@@ -117,7 +130,19 @@ RELATIONSHIPS = [
 ]  # fmt: skip
 # How a caregiver says who they are in passing: "I'm his mom", "grandma here",
 # "looking after my grandson", "my foster daughter".
+_CAREGIVER = (
+    r"(?:step\s?)?(?:mom|mother|mum|dad|father|mama|papa)|grand\w+|nana|g-?ma|g-?pa|"
+    r"aunt\w*|uncle|foster \w+|guardian|legal guardian|kinship \w+"
+)
 _RELATION_SAID = [
+    # "Mrs. Thompson, his grandmother", "it's Autumn, the foster mom", "Ruth (grandmother)",
+    # "Name: Harold. Grandfather.", "the baby's mom" (dev set df1, 2026-12-07)
+    re.compile(rf"\b[\w'\-]+,\s+(?:his|her|their|the)\s+({_CAREGIVER})\b", re.I),
+    re.compile(rf"\(\s*({_CAREGIVER})\s*\)", re.I),
+    re.compile(rf"(?:^|[.!?]\s+)({_CAREGIVER})\s*(?:[.!]|$)", re.I),
+    re.compile(rf"\bthe\s+(?:baby|kid|child|little one|girl|boy)['’]s\s+({_CAREGIVER})\b", re.I),
+    # "soy la mamá", "soy la tía de la niña", "soy la abuela"
+    re.compile(r"\bsoy\s+(?:la|el|su)\s+(\w+)", re.I),
     re.compile(
         r"\b(?:i'?m|i am|im|as)\s+(?:(?:only|just|actually|really)\s+)?"
         r"(?:(?:his|her|their|the|a|an)\s+)?((?:[\w-]+\s)?[\w-]+)",
@@ -224,6 +249,12 @@ def clean_relationship(text: str) -> str | None:
             return name
     if 2 <= len(lowered) <= 40 and re.fullmatch(r"[^\W\d_][^\W\d_ '\-]*", lowered):
         return lowered
+    # "im his nanny", "family friend, just helping the family out", "pop-pop": the first
+    # words, as typed, without "I'm his".
+    first = re.split(r"[,.;!(]", lowered, maxsplit=1)[0].strip()
+    first = re.sub(r"^(?:i'?m|i am|im)\s+(?:(?:his|her|their|the|a|an)\s+)?", "", first)
+    if re.fullmatch(r"[^\W\d_][^\W\d_'\-]*(?:\s[^\W\d_][^\W\d_'\-]*){0,2}", first):
+        return first
     return None
 
 
@@ -257,16 +288,33 @@ def outside_quotes(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= MIN_SHOUTED_LETTERS and sum(c.isupper() for c in letters) > 0.8 * len(
+        letters
+    )
+
+
+# A message typed in capitals ("THIS IS DONNA I NEED AN APPOINTMENT"... "- WALTER") is read
+# with each word capitalised, so its name stands out as a name does.
+MIN_SHOUTED_LETTERS = 12
+
+
+def _readable(text: str) -> str:
+    text = outside_quotes(text)
+    return text.title() if _in_capitals(text) else text
+
+
 def name_said(text: str) -> str | None:
     """A first name the caregiver gave in passing ("my name is Ana", "Hi, I'm Ana.")."""
-    text = outside_quotes(text)
+    text = _readable(text)
     return _name_cued(text) or _name_alone(text)
 
 
 def name_introduced(text: str) -> str | None:
     """A first name the caregiver introduces ("Sam here", "I'm Sam", "my name is Sam"),
     never a lone word ("Stop", "Cancel" at the name question are no names)."""
-    return _name_cued(outside_quotes(text))
+    return _name_cued(_readable(text))
 
 
 def _name_alone(text: str) -> str | None:
@@ -305,3 +353,32 @@ def relationship_said(text: str) -> str | None:
                 if known.search(words):
                     return name
     return None
+
+
+# The answer to "What's your first name?": "my name is maria", "Mrs. Whitfield", "Keisha, his mom".
+NAME_LEAD = re.compile(
+    r"^\s*(hi|hello|hey)?[,!\s]*(my name is|my name's|name is|i am|i'm|im|it's|its|this is|"
+    r"call me|i go by)\s+",
+    re.I,
+)
+# A title or a family word before the name: "Mrs. Whitfield", "Grandma Rose", "me, Ana".
+TITLE = re.compile(
+    r"^\s*(mr|mrs|ms|miss|mx|dr|grandma|grandpa|granny|nana|auntie|aunt|uncle|me)\b\.?\s*",
+    re.I,
+)
+NAME = re.compile(r"^[^\W\d_][^\W\d_'\-]*(?:['\-][^\W\d_]+)*$")
+NOT_NAMES = {"yes", "no", "ok", "okay", "hi", "hello", "hey", "mom", "dad", "skip", "why"}
+
+
+def clean_name(text: str) -> str | None:
+    """'my name is maria' -> 'Maria'; None when no plausible first name is there."""
+    text = re.sub(r"\([^)]*\)?", " ", text)  # "Dana (my wife is Priya)"
+    text = NAME_LEAD.sub("", text.strip())
+    text = TITLE.sub("", re.split(r"[,;]| - ", text)[0]).strip(" .!,")  # "Keisha, his mom"
+    words = text.split()
+    if not words or len(words) > 3:
+        return None
+    first = words[0]
+    if not NAME.match(first) or len(first) > 30 or first.lower() in NOT_NAMES:
+        return None
+    return first[:1].upper() + first[1:]

@@ -75,3 +75,20 @@ STATED_WISH_TO_BOOK = re.compile(
 def wishes_to_book(text: str) -> bool:
     """The wish to book said outright."""
     return bool(WISH_TO_BOOK.search(text))
+
+
+# The words of moving and cancelling an appointment.
+MOVE_WORDS = r"move|moving|push(?:ing)?|resched\w*|cambiar|mover"
+CANCEL_WORDS = r"cancel\w*|cancelar|cx|call (?:it )?off"
+# Asking to cancel or move, in the first person or politely: not "we cancelled the party".
+ASKS_TO_CHANGE = re.compile(
+    r"\b(?:(?:i|we)\s+(?:need|want|have|would like|'d like|wanna|gotta|must|got)\s+(?:to\s+)?"
+    r"|(?:can|could|may)\s+(?:i|we|you)\s+|please\s+|pls\s+)"
+    rf"(?:{CANCEL_WORDS}|{MOVE_WORDS}|change)\b",
+    re.I,
+)
+
+
+def asks_to_change(text: str) -> bool:
+    """Asks to cancel or move an appointment ("pls cancel our appointment")."""
+    return bool(ASKS_TO_CHANGE.search(text))

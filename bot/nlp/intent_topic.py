@@ -234,7 +234,8 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
             said = relabelled(message.get(TEXT), label, message.get("metadata"), self._intent)
         if said is None and (started := self._how_to_start(message.get(TEXT), label, reading)):
             return started
-        if said is None and (reading.also is None or reading.also[0].startswith(self._intent)):
+        second = reading.also[0] if reading.also else None
+        if said is None and (second is None or second.startswith(f"{self._intent}/")):
             # A call asked for beside a question outranks a second question: the person
             # who calls answers it ("Could a therapist call my husband or me? We have
             # some questions about how the intake works..." got two answers and no call,

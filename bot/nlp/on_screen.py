@@ -19,6 +19,7 @@ from bot.booking.picks import picked_index
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
 from bot.booking.said_who import name_introduced
+from bot.nlp.short_replies import yes_or_no
 from bot.reminders.schedule import changed_hour, parse_schedule
 from bot.safety.asked import FOLLOWED_REPLIES, asked_in
 
@@ -51,7 +52,11 @@ _THIS_NUMBER = re.compile(
 )
 
 
-MAX_NAME_ANSWER_WORDS = 10
+# A name introduced at the name question, with more beside it ("Tamsin here by the way.
+# Best number is 312-310-4471, texting is fine" was read as a question and the name asked
+# again; "Yes let's book. I'm Hannah, her mom. Easiest to reach me at..." as a request for
+# a person; dev set bc32, 2026-12-07).
+MAX_NAME_ANSWER_WORDS = 30
 
 
 def answer_on_screen(text: str, metadata: Any) -> str | None:
@@ -62,6 +67,10 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
     asked = asked_in(metadata)
     if asked.slot == "booking_reference" and reference_in(text) is not None:
         return "inform"
+    if asked.slot == "confirm_manage" and (said := yes_or_no(None, text)) is not None:
+        # "Yes that's what I said. Cancel it." at "do you want to cancel it?" read as
+        # stopping, and the appointment was kept (dev set bc30, 2026-12-07).
+        return "affirm" if said == "yes" else "deny"
     if asked.slot == "contact" and _THIS_NUMBER.match(text):
         return "affirm"
     if asked.slot == "contact" and refuses_calls(text):

@@ -15,26 +15,11 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from bot.nlp.ages import MONTH_UNITS, WEEK_UNITS, YEAR_UNITS
+
 CHILD_AGE = "CHILD_AGE"
 
-_UNITS = [
-    "year",
-    "years",
-    "yr",
-    "yrs",
-    "y",
-    "yo",
-    "month",
-    "months",
-    "mo",
-    "mos",
-    "mth",
-    "mths",
-    "week",
-    "weeks",
-    "wk",
-    "wks",
-]
+_UNITS = [*YEAR_UNITS, *MONTH_UNITS, *WEEK_UNITS]
 _STAGE_WORDS = [
     "newborn",
     "newborns",

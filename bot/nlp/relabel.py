@@ -15,7 +15,10 @@ import re
 from bot.booking.reference import reference_in
 from bot.nlp.booking_words import (
     ASKS_FOR_A_PERSON,
+    ASKS_TO_CHANGE,
     BOOKING_WORDS,
+    CANCEL_WORDS,
+    MOVE_WORDS,
     STATED_WISH_TO_BOOK,
     WANTS_A_PERSON,
     WISH_TO_BOOK,
@@ -39,7 +42,7 @@ def relabelled(text: str, label: str, metadata: object, faq_intent: str) -> str 
         return "request_person"
     if asks_to_move_not_cancel(text, label):
         return "reschedule_booking"
-    if said := asks_about_their_appointment(text, label):
+    if said := asks_about_their_appointment(text, label, metadata):
         return said
     if asks_about_a_visit_they_have(text, label):
         return f"{faq_intent}/first_appointment"
@@ -98,14 +101,19 @@ def asks_for_a_person_beside_are_you_a_bot(text: str, label: str) -> bool:
     return label == "bot_challenge" and bool(WANTS_A_PERSON.search(text))
 
 
+# The words of moving and cancelling an appointment, from the plainest to the loosest.
+_NEW_TIME = (
+    r"(?:different|another|new) (?:day|time|date)|change (?:the |my |our )?(?:time|day|date)"
+)
+_MOVE_STRONG = re.compile(rf"\b({MOVE_WORDS})\b", re.I)
+_MOVE = re.compile(rf"\b({MOVE_WORDS}|{_NEW_TIME})\b", re.I)
+_MOVE_ONE = re.compile(rf"\b({MOVE_WORDS}|{_NEW_TIME}|change|switch)\b", re.I)
+_CANCEL_ONE = re.compile(rf"\b({CANCEL_WORDS})\b", re.I)
+_CANCEL = re.compile(rf"\b({CANCEL_WORDS}|no longer|don'?t need|not coming)\b", re.I)
+
+
 # "I regret that I need to move my son's first appointment... The reference is WG-XNSK95"
 # was read as a cancellation, and the appointment was cancelled instead of moved.
-_MOVE = re.compile(
-    r"\b(move|moving|push (?:it |this |the \w+ )?back|resched\w*|different (?:time|day|date)|"
-    r"another (?:time|day|date)|change (?:the |my |our )?(?:time|day|date))\b",
-    re.I,
-)
-_CANCEL = re.compile(r"\b(cancel\w*|cx|call (?:it )?off|no longer|don'?t need|not coming)\b", re.I)
 
 
 def asks_to_move_not_cancel(text: str, label: str) -> bool:
@@ -120,12 +128,6 @@ _THEIR_APPOINTMENT = re.compile(
     r"(appointment|appt|apt|session|visit|cita|intake|consult\w*)\b",
     re.I,
 )
-_MOVE_WORDS = r"move|moving|push(?:ing)?|resched\w*|cambiar|mover"
-_MOVE_STRONG = re.compile(rf"\b({_MOVE_WORDS})\b", re.I)
-_MOVE_ONE = re.compile(
-    rf"\b({_MOVE_WORDS}|change|switch|(?:different|another|new) (?:day|time|date))\b", re.I
-)
-_CANCEL_ONE = re.compile(r"\b(cancel\w*|cancelar|cx|call (?:it )?off)\b", re.I)
 # Readings that a request about one's own appointment overrides: a question about
 # cancelling in general ("can I cancel later?", faq) is answered as asked.
 _READ_AS_NOTHING = frozenset(
@@ -134,7 +136,7 @@ _READ_AS_NOTHING = frozenset(
 )  # fmt: skip
 
 
-def asks_about_their_appointment(text: str, label: str) -> str | None:
+def asks_about_their_appointment(text: str, label: str, metadata: object = None) -> str | None:
     """Cancel or move an appointment the caregiver already has, when the classifier read
     the message as something else ("I have a cita for my daughter but I start a new job,
     I need change the day. My code is WG-NMXR9T" was out of scope; "I need to push my
@@ -148,6 +150,11 @@ def asks_about_their_appointment(text: str, label: str) -> str | None:
     if label not in _READ_AS_NOTHING and not coded:
         return None
     if not (coded or _THEIR_APPOINTMENT.search(text)):
+        return None
+    # Told, not asked: "her visit with her mother, which was cancelled again" at a
+    # reflection's question asked for a reference code (dev set bc28, 2026-12-07).
+    told = asked_in(metadata).about_the_child or _TOLD_CHANGED.search(text)
+    if told and not coded and not ASKS_TO_CHANGE.search(text):
         return None
     if _CANCEL_ONE.search(text):
         return "cancel_booking"
@@ -192,15 +199,44 @@ def a_story_for_the_question(text: str, label: str, metadata: object) -> bool:
     if label == "book_appointment":
         # Guesses end in "?" too: "Maybe testing if I'd actually show up for him?" (bc24).
         return not (names_a_booking(text) or WISH_TO_BOOK.search(text))
+    if label == "request_person":
+        # "Next time maybe I can finish the call earlier, or hold him while I talk" at
+        # "what might you try next time?" (dev set bc30, 2026-12-07).
+        return not (ASKS_FOR_A_PERSON.search(text) or WANTS_A_PERSON.search(text))
+    if label in ("cancel_booking", "reschedule_booking"):
+        # "...about her visit with her mother, which was cancelled again" at "what was
+        # happening just before?" asked for a reference code (dev set bc28, 2026-12-07).
+        return (
+            len(text.split()) >= MIN_STORY_WORDS
+            and reference_in(text) is None
+            and not ASKS_TO_CHANGE.search(text)
+        )
     return False
+
+
+# A visit told of as called off or moved ("which was cancelled again", "got moved").
+_TOLD_CHANGED = re.compile(
+    r"\b(?:was|were|got|been|is|being|get)\s+(?:\w+\s+)?(?:cancel+ed|moved|rescheduled|pushed)\b",
+    re.I,
+)
 
 
 def a_booking_not_a_pick(text: str, label: str, metadata: object) -> bool:
     """A time picked with no list of times on screen that names a booking ("k book one.
     daughter 4. im her dad" fell back, dev set bc24, 2026-12-07)."""
-    return (
-        label == "choose_slot" and asked_in(metadata).slot != "slot_pick" and names_a_booking(text)
-    )
+    asked = asked_in(metadata)
+    if label == "inform":
+        # Outside any form, a fact with booking words ("k book one. daughter 4. im her
+        # dad", read as a fact after a retraining, dev set bc24) asks to book.
+        return asked.form is None and asked.slot is None and bool(_BOOK_IT.search(text))
+    return label == "choose_slot" and asked.slot != "slot_pick" and names_a_booking(text)
+
+
+_BOOK_IT = re.compile(
+    r"(?:^|[.!?]\s*)\W*(?:(?:k|ok|okay|yes|yeah|ya|pls|please|can (?:i|we|u|you))\W+)?"
+    r"(?:book|schedule|sign (?:me|us|her|him) up)\b",
+    re.I,
+)
 
 
 def a_booking_not_a_call(text: str, label: str) -> bool:

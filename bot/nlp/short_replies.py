@@ -26,9 +26,12 @@ YES_AROUND = frozenset(
 MAX_YES_WORDS = 6
 _NO_START = re.compile(
     # "Ok thank you. Not now, I need to talk with my husband first"
-    r"^\W*(?:(?:ok|okay|oh)?\W*(?:thank you|thanks|thx|ty)?[\s.,!]+)?"
+    r"^\W*(?:(?:ok|okay|oh)?\W*(?:(?:thank you|thanks|thx|ty)(?: for (?:the )?\w+)?)?[\s.,!]+)?"
     r"(no+|nah+|nope|naw|nop|non|nein|hindi po|not now|not right now|not really|maybe later|"
-    r"i'?m good|im ok|i'?m ok|all good)\b",
+    r"i'?m good|im ok|i'?m ok|all good|"
+    # "I'll talk to my husband first" to an offer (dev set bc32, 2026-12-07)
+    r"(?:i'?ll|i will|i need to|i have to|i gotta|let me)\s+(?:talk|speak|check|ask)\s+"
+    r"(?:to\s+|with\s+)?(?:my|our|her|his|the)\s+\w+(?:\s+first)?(?=\s*[.!]*\s*$))\b",
     re.IGNORECASE,
 )
 # The opening word of an answer to the bot's own yes-or-no question ("cancel it?"):

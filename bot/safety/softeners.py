@@ -43,7 +43,7 @@ _OVER = (
     r"\b(?:totally|completely|perfectly|fully) (?:fine|ok|okay|recovered|healed)\b"
     r"|\b(?:fine|ok|okay|safe|healthy) now\b"
     r"|\bnow and (?:totally |completely )?(?:fine|ok|okay|healthy|safe)\b"
-    r"|\brecovered\b|\bgot (?:help|treatment) and\b|\bdoing (?:much |way )?better now\b"
+    r"|\brecovered\b|\bgot (?:help|treatment) and\b|\bdo+ing (?:much |way )?bett?er now\b"
     r"|\b(?:do not|don'?t|dont|no longer) feel unsafe\b"
     r"|\bbeen (?:home|healthy|fine|well|thriving)(?: and \w+)? (?:for|since|ever since)\b"
 )

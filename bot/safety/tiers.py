@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.nlp.booking_words import STATED_WISH_TO_BOOK, asks_to_change
 from bot.safety.asked import Asked, child_reading, sibling_story
 from bot.safety.check_model import Concern
 from bot.safety.detector import SafetyResult
@@ -132,6 +133,17 @@ def in_context(
         and model_confidence < policy.full_confidence
     ):
         why = "model_alone_short"
+    elif (
+        source == "model"
+        and model_confidence < policy.full_confidence
+        and (STATED_WISH_TO_BOOK.search(text) or asks_to_change(text))
+    ):
+        # A story told to book (or to cancel) a visit, which only the n-gram model, unsure,
+        # read as danger ("he cry all the night and he hold me very strong... I want to
+        # make appointment for him" got the abuse hotline, dev set bc28; "my dad had
+        # surgery... flying out with the kids... so pls cancel our appointment", bc32):
+        # asked "is anyone in danger right now?" instead.
+        why = "asks_about_a_visit"
     elif child_reading(asked, category, source, text):
         why = f"asked:{asked.slot or asked.form}"
     elif sibling_story(category, source, text):
