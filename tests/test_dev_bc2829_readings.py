@@ -282,3 +282,24 @@ def test_times_while_the_baby_naps_are_free_times():
 
     said = "Honestly anything mid-morning while the baby naps. Tues/Weds/Thurs around 10"
     assert parse_preference(said) is not None
+
+
+def test_every_mix_of_the_faq_follow_up_entities_has_its_rule():
+    """Rasa's rules match a message's entities as a whole set: an FAQ question with an
+    age and a second ask matched none of the one-entity rules (dev set bc28)."""
+    from itertools import combinations
+    from pathlib import Path
+
+    import yaml
+
+    rules = yaml.safe_load(Path("data/rules/faq.yml").read_text())["rules"]
+    followed = {
+        frozenset(step.get("entities") or [])
+        for rule in rules
+        for step in rule["steps"][:1]
+        if step.get("intent") == "faq" and {"action": "action_faq_followup"} in rule["steps"]
+    }
+    names = ("CHILD_AGE", "also_asked", "past_danger")
+    for size in (1, 2, 3):
+        for mix in combinations(names, size):
+            assert frozenset(mix) in followed, mix
