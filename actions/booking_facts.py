@@ -20,17 +20,12 @@ from rasa_sdk.utils import call_potential_coroutine
 from actions.booking_common import last_intent
 from actions.faq import describe_age
 from actions.replies_said import replies_after
+from bot.booking.ages_said import age_said, corrected_age
 from bot.booking.contact import parse_contact, readable_phone
 from bot.booking.corrections import is_correction
-from bot.booking.known_facts import (
-    age_said,
-    concern_answer,
-    concern_said,
-    contact_said,
-    corrected_age,
-    times_said,
-)
-from bot.booking.said_who import name_said, relationship_said
+from bot.booking.known_facts import concern_answer, concern_said, contact_said, times_said
+from bot.booking.relationship_said import relationship_said
+from bot.booking.said_who import name_said
 from bot.clinic import get_profile
 
 CARRIED = {

@@ -16,6 +16,7 @@ from actions.booking_common import in_thread, last_intent, sms_phone
 from actions.booking_facts import CarriesFacts
 from actions.faq import describe_age
 from actions.replies_said import after_violence_reply, replies_in_loop
+from bot.booking.ages_said import age_from_answer
 from bot.booking.contact import (
     missing_area_code,
     parse_contact,
@@ -23,9 +24,9 @@ from bot.booking.contact import (
     refuses_calls,
     with_area_code,
 )
-from bot.booking.known_facts import age_from_answer
 from bot.booking.preferences import parse_preference
-from bot.booking.said_who import clean_name, clean_relationship, name_said
+from bot.booking.relationship_said import clean_relationship
+from bot.booking.said_who import clean_name, name_said
 from bot.clinic import get_profile
 from bot.nlp.ages import age_in_months
 
@@ -120,7 +121,7 @@ def said_as_a_duration(value: str, text: str) -> bool:
 
 def months_from(tracker: Tracker, text: str) -> float | None:
     """The child's age in months. Read from this very message when the value came from it
-    (bot.booking.known_facts.age_from_answer: "she is 2 years 7 months" is more than its
+    (bot.booking.ages_said.age_from_answer: "she is 2 years 7 months" is more than its
     entity "2 years"), else from the value (an age carried over or corrected)."""
     said = str(tracker.latest_message.get("text") or "").strip()
     entities = [

@@ -11,7 +11,8 @@ from datetime import time
 import pytest
 
 from bot.booking.preferences import parse_preference
-from bot.booking.said_who import name_said, relationship_said
+from bot.booking.relationship_said import relationship_said
+from bot.booking.said_who import name_said
 from bot.nlp.booking_words import ASKS_FOR_A_PERSON, STATED_WISH_TO_BOOK
 from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.relabel import a_story_for_the_question

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.booking.known_facts import age_said, corrected_age
-from bot.booking.said_who import name_introduced, name_said, relationship_said
+from bot.booking.ages_said import age_said, corrected_age
+from bot.booking.relationship_said import relationship_said
+from bot.booking.said_who import name_introduced, name_said
 from bot.nlp.booking_words import ASKS_FOR_A_PERSON, names_a_booking
 from bot.nlp.on_screen import answer_on_screen
 from bot.nlp.relabel import (

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.booking.known_facts import age_said
+from bot.booking.ages_said import age_said
 from bot.nlp.ages import age_in_months
 from bot.safety.asked import Asked
 from bot.safety.tiers import TierPolicy, in_context
@@ -124,7 +124,7 @@ def test_an_age_from_a_date_is_counted_from_today():
 
 
 def test_an_answer_to_the_age_question_is_read_whole():
-    from bot.booking.known_facts import age_from_answer
+    from bot.booking.ages_said import age_from_answer
 
     # The entity ruler finds only "1/2 yrs" in "4 1/2 yrs", and "2 years" in the rest.
     assert age_from_answer("4 1/2 yrs", ["1/2 yrs"]) == 54
@@ -171,13 +171,13 @@ def test_who_they_are_is_no_name():
     ],
 )
 def test_a_relationship_in_every_shape(text, relationship):
-    from bot.booking.said_who import relationship_said
+    from bot.booking.relationship_said import relationship_said
 
     assert relationship_said(text) == relationship
 
 
 def test_a_relationship_answer_kept_as_typed():
-    from bot.booking.said_who import clean_relationship
+    from bot.booking.relationship_said import clean_relationship
 
     assert clean_relationship("im his nanny") == "nanny"
     assert clean_relationship("family friend, just helping the family out") == "family friend"
@@ -235,7 +235,7 @@ def test_a_fact_with_book_it_outside_a_form_asks_to_book():
 
 # From the retired blind set bc30/bc31 (tests/conversations/dev_bc3031_2026-12-07.yml).
 def test_a_clock_time_in_a_wait_is_no_new_age():
-    from bot.booking.known_facts import corrected_age
+    from bot.booking.ages_said import corrected_age
 
     said = "wait do u guys do evenings?? i get off at 2:30 but cant leave before that"
     assert corrected_age(said) is None

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.booking.ages_said import age_said, corrected_age
 from bot.booking.corrections import is_correction
-from bot.booking.known_facts import (
-    age_said,
-    contact_said,
-    corrected_age,
-    times_said,
-)
-from bot.booking.said_who import name_said, relationship_said
+from bot.booking.known_facts import contact_said, times_said
+from bot.booking.relationship_said import relationship_said
+from bot.booking.said_who import name_said
 from bot.nlp.ages import age_in_months
 
 
@@ -379,7 +376,7 @@ def test_a_child_not_being_themselves_is_a_concern() -> None:
 
 
 def test_an_age_in_a_formal_letter() -> None:
-    from bot.booking.known_facts import age_said
+    from bot.booking.ages_said import age_said
 
     assert age_said("on behalf of my grandson, who is four years of age") == "four years"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.booking.said_who import name_said, relationship_said
+from bot.booking.relationship_said import relationship_said
+from bot.booking.said_who import name_said
 
 
 @pytest.mark.parametrize(

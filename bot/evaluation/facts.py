@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
-from bot.booking.known_facts import age_from_answer, age_said
-from bot.booking.said_who import clean_name, clean_relationship, name_said, relationship_said
+from bot.booking.ages_said import age_from_answer, age_said
+from bot.booking.relationship_said import clean_relationship, relationship_said
+from bot.booking.said_who import clean_name, name_said
 from bot.nlp.ages import age_in_months
 
 # "almost 4" is written as 46 months by the writer and read as 48 here: near enough to

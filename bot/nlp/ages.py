@@ -55,7 +55,7 @@ _STAGES = {
 # How caregivers write the units of an age, misspellings on a phone included ("9 monts",
 # "18 mnths", "3 yeras": "9 monts" was read as 9 years, dev set bc28, 2026-12-07). The one
 # home of these spellings: the entity ruler (bot.nlp.pipeline) and the fact reader
-# (bot.booking.known_facts) use them too.
+# (bot.booking.ages_said) use them too.
 YEAR_UNITS = (
     "year", "years", "yr", "yrs", "y", "yo", "yeras", "yers", "yrs.", "años", "año", "anos",
 )  # fmt: skip
