@@ -132,9 +132,7 @@ def months_from(tracker: Tracker, text: str) -> float | None:
     text = text.strip()
     if said and (text == said or text in entities):
         return age_from_answer(said, entities)
-    if re.fullmatch(r"\d{1,2}", text):  # a bare "3" is years
-        return float(text) * 12
-    return age_in_months(text)
+    return age_in_months(text)  # a bare "3" is years there too
 
 
 class ValidateBookingForm(StopsAfterMisses, CarriesFacts, FormValidationAction):
