@@ -253,17 +253,17 @@ class ActionBookingResult(Action):
         if stage in ("booked", "error"):
             return [SlotSet("booking_stage", stage)]  # the rules branch on it
         if not _times_asked_again(tracker):
-            # The first "none of these work": other days and times, before a person; a
-            # move looks again only when new days or times are said with it.
+            # The first "none of these work": other days and times, before a person, for
+            # a booking and a move alike (a move went straight to a person, though the
+            # caregiver had more days to offer: dev set bc36, 2026-12-07).
             text = str(tracker.latest_message.get("text") or "")
+            dispatcher.utter_message(response=OTHER_TIMES)
             if parse_preference(text) is not None:  # "none of those, anything fridays?"
-                dispatcher.utter_message(response=OTHER_TIMES)
                 return [SlotSet("time_preference", text), SlotSet("booking_stage", None),
                         FollowupAction("action_offer_slots")]  # fmt: skip
-            if tracker.get_slot("manage_action") != "reschedule":
-                dispatcher.utter_message(response=OTHER_TIMES)
-                return [SlotSet("time_preference", None), SlotSet("booking_stage", None),
-                        FollowupAction("booking_form")]  # fmt: skip
+            moving = tracker.get_slot("manage_action") == "reschedule"
+            return [SlotSet("time_preference", None), SlotSet("booking_stage", None),
+                    FollowupAction("reschedule_form" if moving else "booking_form")]  # fmt: skip
         dispatcher.utter_message(
             text="No problem. Someone from our team can find a time that suits you."
         )

@@ -18,7 +18,7 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
-from rasa.shared.core.events import ActionExecuted, SessionStarted
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.safety.asked import ASKED_KEY, FOLLOWED_REPLIES
@@ -34,6 +34,8 @@ def with_question(message: UserMessage, tracker: DialogueStateTracker | None) ->
     form = tracker.active_loop_name
     if form:
         asked = {"form": form, "slot": tracker.get_slot(REQUESTED_SLOT)}
+        if said_again(message, tracker):
+            asked["repeat"] = True
     elif (after := last_action(tracker)) in FOLLOWED_REPLIES:
         asked = {"form": None, "slot": None, "after": after}
     else:
@@ -41,6 +43,15 @@ def with_question(message: UserMessage, tracker: DialogueStateTracker | None) ->
     message = copy.copy(message)
     message.metadata = {**(message.metadata or {}), ASKED_KEY: asked}
     return message
+
+
+def said_again(message: UserMessage, tracker: DialogueStateTracker) -> bool:
+    """Whether the caregiver's previous message was this very text (case and spaces
+    aside): said again to the same question, it is their answer to it."""
+    previous = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None)
+    if previous is None or not previous.text or not message.text:
+        return False
+    return " ".join(previous.text.lower().split()) == " ".join(message.text.lower().split())
 
 
 def last_action(tracker: DialogueStateTracker) -> str | None:

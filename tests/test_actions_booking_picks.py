@@ -45,7 +45,7 @@ async def test_the_first_none_of_these_looks_for_other_times_the_second_asks_a_p
     assert "Someone from our team" in d.messages[0]["text"]
 
 
-async def test_a_move_looks_again_only_when_new_days_are_said_with_the_none():
+async def test_a_move_looks_again_with_new_days_or_asks_for_them():
     from rasa_sdk.events import FollowupAction, SlotSet
 
     moving = {"manage_action": "reschedule"}
@@ -56,7 +56,13 @@ async def test_a_move_looks_again_only_when_new_days_are_said_with_the_none():
     plain = await ActionBookingResult().run(
         CollectingDispatcher(), tracker(moving, text="none of those"), {}
     )
-    assert plain == [SlotSet("booking_stage", "no_times_fit")]  # a person finds one
+    assert plain[-1] == FollowupAction("reschedule_form")  # asks for days and times again
+    assert SlotSet("time_preference", None) in plain
+    looked = [{"event": "bot", "metadata": {"utter_action": OTHER_TIMES}}]
+    second = await ActionBookingResult().run(
+        CollectingDispatcher(), tracker(moving, text="none", events=looked), {}
+    )
+    assert second == [SlotSet("booking_stage", "no_times_fit")]  # then a person finds one
 
 
 async def test_fresh_times_listed_for_a_none_are_not_checked_against_that_none():

@@ -61,7 +61,7 @@ async def test_no_moves_on_kindly():
     assert said == ["utter_no_problem"] and events == []
 
 
-NOTHING_ON_OFFER = [[], ["utter_faq/frequency"], ["utter_faq/session_length", "utter_greet"]]
+NOTHING_ON_OFFER = [[], ["utter_greet"], ["utter_faq/session_length", "utter_greet"]]
 
 
 @pytest.mark.parametrize("said", NOTHING_ON_OFFER)
@@ -71,7 +71,7 @@ async def test_yes_with_nothing_on_offer_asks_what_they_would_like(said):
 
 
 async def test_no_with_nothing_on_offer_is_still_a_kind_no():
-    said, _ = await _run("deny", ["utter_faq/frequency"])
+    said, _ = await _run("deny", ["utter_greet"])
     assert said == ["utter_no_problem"]
 
 

@@ -460,3 +460,84 @@ def test_what_only_the_ngram_model_reads_in_a_plain_answer_on_screen_is_that_ans
     assert answers_the_question("aight the first 1 ill take off", times)
     assert not answers_the_question("aight the first 1 ill take off", {})
     assert not answers_the_question("what happens at the first one?", times)
+
+
+def _lean(component, monkeypatch, confidence: float, category: str) -> None:
+    """The n-gram model's reading, fixed: ``confidence`` for ``category``."""
+    monkeypatch.setattr(component._crisis_model, "probability", lambda lemmas: confidence)
+    monkeypatch.setattr(component._crisis_model, "category", lambda lemmas: category)
+
+
+# Long enough that neither the few-words nor the short-message rules apply, with no rule.
+CALM_LONG = (
+    "her inhaler is not doing much tonight and she is pulling in under her ribs with every "
+    "breath she takes"
+)
+
+
+def test_both_learnt_layers_agreeing_give_the_full_protocol(component, spacy_model, monkeypatch):
+    """Each layer alone was unsure of indirect danger (dev sets dev_blind5/6, 2026-12-07)."""
+    from bot.safety.check_model import Concern
+
+    _lean(component, monkeypatch, 0.63, "medical_emergency")
+    monkeypatch.setattr(
+        component._check_model, "concern", lambda text: Concern(0.95, "medical_emergency", False)
+    )
+    message = _parse(component, spacy_model, CALM_LONG, [("nlu_fallback", 0.7)])
+    assert message.get(INTENT)["name"] == "medical_emergency"
+    assert message.get(SAFETY)["agreed"] is True
+
+
+@pytest.mark.parametrize(
+    ("confidence", "leans_to", "concern"),
+    [
+        (0.63, "medical_emergency", ("self_harm", False)),  # not the same danger
+        (0.63, "medical_emergency", ("medical_emergency", True)),  # the encoder: ambiguous
+        (0.5, "medical_emergency", ("medical_emergency", False)),  # the n-gram model: too unsure
+    ],
+)
+def test_layers_that_do_not_agree_give_only_the_check(
+    component, spacy_model, monkeypatch, confidence, leans_to, concern
+):
+    from bot.safety.check_model import Concern
+
+    _lean(component, monkeypatch, confidence, leans_to)
+    monkeypatch.setattr(component._check_model, "concern", lambda text: Concern(0.95, *concern))
+    message = _parse(component, spacy_model, CALM_LONG, [("nlu_fallback", 0.7)])
+    assert message.get(INTENT)["name"] in ("safety_concern", "safety_check")
+    assert message.get(SAFETY)["agreed"] is False
+
+
+def test_agreeing_layers_keep_the_check_after_a_plain_request(component, spacy_model, monkeypatch):
+    """A move asked for beside pills saved "to not wake up" lost its check as a reschedule
+    request (dev set dev_blind6, 2026-12-07); without the n-gram model's lean it still does."""
+    from bot.safety.check_model import Concern
+
+    monkeypatch.setattr(
+        component._check_model, "concern", lambda text: Concern(0.95, "self_harm", False)
+    )
+    text = "can we move thursday to 4:30 please, my husband has a work thing until 4"
+    _lean(component, monkeypatch, 0.55, "self_harm")
+    kept = _parse(component, spacy_model, text, [("reschedule_booking", 0.9)])
+    assert kept.get(INTENT)["name"] == "safety_concern"
+    _lean(component, monkeypatch, 0.2, "self_harm")
+    dropped = _parse(component, spacy_model, text, [("reschedule_booking", 0.9)])
+    assert dropped.get(INTENT)["name"] == "reschedule_booking"
+
+
+def test_the_n_gram_models_unsure_danger_beside_a_reminder_request_is_a_check(
+    component, spacy_model, monkeypatch
+):
+    """ "...we do it together anyway. stop texting me the reminders pls" got the suicide
+    reply on the n-gram model alone at 0.79 (dev set bc36, 2026-12-07)."""
+    from bot.safety.check_model import Concern
+
+    _lean(component, monkeypatch, 0.79, "self_harm")
+    monkeypatch.setattr(component._check_model, "concern", lambda text: Concern(0.5, "self_harm"))
+    text = (
+        "actually my wife says she already gets them on her phone and we do it together "
+        "anyway. stop texting me the reminders pls"
+    )
+    message = _parse(component, spacy_model, text, [("stop_reminders", 0.6)])
+    assert message.get(SAFETY)["tier"] == "check"
+    assert message.get(SAFETY)["softened_by"] == ["asks_about_a_visit"]

@@ -398,3 +398,16 @@ def test_words_of_love_said_in_everyday_life_are_not_a_farewell(detector, text):
 )
 def test_a_he_or_she_with_a_small_childs_age_is_the_child(detector, text, category):
     assert detector.detect(text).category == category
+
+
+def test_a_childs_appointment_moved_is_not_the_child_pushed(detector):
+    # dev set bc35, 2026-12-07: "push back my daughters appt" got the child-abuse reply
+    assert (
+        detector.detect("im on the road til the 20th can we push back my daughters appt").category
+        is None
+    )
+    assert detector.detect("can we push back my son's session").category is None
+    assert detector.detect("he pushed my daughter down the stairs").category == "harm_to_child"
+    assert detector.detect("i could hurt my son, his appointment is tomorrow").category == (
+        "harm_to_child"
+    )

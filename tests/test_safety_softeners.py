@@ -101,3 +101,10 @@ def test_without_evidence_only_a_short_message_is_read():
     assert softeners(short) == ["laughter"]
     long = "First thing. Second thing here. we almost murdered each other haha"
     assert softeners(long) == []
+
+
+def test_nobody_left_to_hurt_denies_nothing():
+    # dev set dev_blind6, 2026-12-07: choked, then the medicine cabinet, got only the check
+    text = "at least then he'd have nobody left to hurt"
+    assert "not_happened" not in softeners(text, ["hurt"])
+    assert "not_happened" in softeners("nobody hurt him, he just fell", ["hurt"])

@@ -135,21 +135,40 @@ def age_said(text: str) -> str | None:
     return None
 
 
+# How long ago or how long something lasted: "2 weeks ago", "for 3 months".
+_N_UNITS = (
+    r"(?:\d{1,2}|a|an|one|two|three|four|five|six)\s+"
+    r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+)
+_HOW_LONG = re.compile(
+    rf"\b(?:(?:for|since|past|last|over)\s+(?:the\s+)?(?:about\s+|like\s+)?{_N_UNITS}"
+    rf"|{_N_UNITS}\s+ago)\b",
+    re.I,
+)
+
+
 def age_from_answer(text: str, entity_values: list[str] | None = None) -> float | None:
     """Months from an answer to "How old is your child?": the age said in a sentence
     ("she is 2 years 7 months", "he's 2, almost 3"), a short answer read whole ("4 1/2
     yrs", where the entity is only "1/2 yrs"), the NLU's age entity, else the words."""
     if (said := age_said(text)) is not None and (months := age_in_months(said)) is not None:
         return months
+    text = _HOW_LONG.sub(" ", text)  # "we just had a baby 2 weeks ago" says no age
     if len(text.split()) <= SHORT_ANSWER_WORDS and (months := age_in_months(text)) is not None:
         return months
     for value in entity_values or []:
         if (months := age_in_months(value)) is not None:
             return months
-    return age_in_months(text)
+    # A longer message: a number in it, never a stage word alone ("we just had a baby"
+    # is no age for the child asked about).
+    return age_in_months(text) if _A_NUMBER.search(text) else None
 
 
 SHORT_ANSWER_WORDS = 6
+_A_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|half)\b",
+    re.I,
+)
 
 
 _PHONE_LIKE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")

@@ -29,7 +29,10 @@ _CONCERN_CUE = re.compile(
     # how a child is not themselves (dev set bc23, 2026-12-07)
     r"sad\w*|upset|comfort\w*|rock(s|ing)? (her|him|them)sel(f|ves)|detain\w*|deport\w*|"
     r"immigration|not (been )?(him|her)self|not the same|(do|does)n'?t let|won'?t let|"
-    r"no quiere|asks? for (her|his|their) (mom|mommy|dad|daddy|papa|mama))\b",
+    r"no quiere|asks? for (her|his|their) (mom|mommy|dad|daddy|papa|mama)|"
+    # a baby's start and the bond (dev set bc35, 2026-12-07)
+    r"nicu|preemie|premature|bond(ed|ing)?|attach\w*|connect(ed|ing|ion)?|postpartum|ppd|"
+    r"overwhelm\w*|adjust\w*)\b",
     re.I,
 )
 _TOPIC_CUE = re.compile(
@@ -104,13 +107,22 @@ def topic_with_what_it_points_to(newest_first: list[str]) -> str | None:
     """What a request for a person is about, from the newest message long enough to say
     it; when it only points back ("about this"), with the earlier message it points to."""
     long_ones = [t for t in newest_first if len(t.split()) >= MIN_TOPIC_WORDS]
-    if not long_ones:
-        return None
-    topic = topic_said(long_ones[0])
-    if topic and _POINTS_BACK.search(topic) and len(long_ones) > 1:
-        earlier = " ".join(long_ones[1].split())
-        return f"{topic} (before it: {earlier})"[:MAX_SAID]
-    return topic
+    # The request itself may say nothing of a topic ("id like to speak to someone there,
+    # a real person if possible" after "my husband deployed last week and my 2 yr old is
+    # having a really rough time" was asked what it was about, dev set bc36): the newest
+    # of the last few that says one.
+    for at, text in enumerate(long_ones[:TOPIC_LOOKBACK]):
+        topic = topic_said(text)
+        if topic is None:
+            continue
+        if _POINTS_BACK.search(topic) and len(long_ones) > at + 1:
+            earlier = " ".join(long_ones[at + 1].split())
+            return f"{topic} (before it: {earlier})"[:MAX_SAID]
+        return topic
+    return None
+
+
+TOPIC_LOOKBACK = 3
 
 
 def contact_said(text: str) -> str | None:
@@ -176,7 +188,13 @@ _WHEN = re.compile(
     r"(morning|afternoon|evening|night)?s?|mornings?|afternoons?|evenings?|any ?time|"
     r"lunch ?time|nap ?time|(after|before|between|from)\s+\d{3,4}|"
     r"\d{1,2}(:\d\d)?\s*(am|pm)?\s*(-|to|til|till)\s*\d{1,2}(:\d\d)?\s*(am|pm)|"
-    r"(best|good) time( to (call|reach|text))?\s*[:\-]\s*\w)",
+    r"(best|good) time( to (call|reach|text))?\s*[:\-]\s*\w|"
+    # "like 8:30 ish", "7pm", "around 6ish", "after the kids are down", "lunch hours"
+    # (dev set bc35, 2026-12-07)
+    r"\d{1,2}:\d\d|\d{1,2}\s*(am|pm|a\.m\.|p\.m\.)|\d{1,2}\s*-?\s*ish\b|"
+    r"(after|once|when|while)\s+(the\s+|my\s+)?(kids?|baby|babies|he|she|they|little ones?)"
+    r"\s*(is|are|'?s|'?re)?\s*(down|asleep|in bed|at school|at daycare|napping|sleeping|"
+    r"go(es)? (down|to bed|to sleep))|bed ?time|nap ?time|lunch( ?(time|hour|break))?s?)",
     re.I,
 )  # "Best time: 0700-0800 or after 1800" as a form would be filled in
 

@@ -75,14 +75,22 @@ _OTHER_INTROS = re.compile(
     r"|(?:^|[.!]\s+)(?:(?i:hi|hello|hey),?\s+)?(?!(?:I'?m|Im|I)\b)([A-Z][a-z'\-]+)"
     r"(?:\s+[A-Z][a-z'\-]+)?,\s+"
     r"(?i:(?:a\s+)?(?:mom|dad|mother|father|"
-    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step))"
+    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|foster|single|step|legal|guardian|"
+    r"kinship|caregiver|parent|grandparent))"
     # "Ms. Johnson here", never someone else named by their role ("my caseworker Ms.
     # Patel told me to reach out", "Dr. Lee, her pediatrician").
     r"|(?<!caseworker )(?<!worker )(?<!pediatrician )(?<!doctor )(?<!teacher )(?<!therapist )"
     r"(?<!nurse )(?<!lawyer )(?<!judge )(?<!with )(?<!from )(?<!by )(?<!to )"
     r"\b((?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z'\-]+)\b(?!\s*,?\s*(?:her|his|our|my|the)\s+\w+))"
 )
+# "...can someone from intake call me? Dana, 312-610-3394, best after 7pm": a name as a
+# sentence's first word, then a phone number or an email (dev set bc35, 2026-12-07).
+_NAME_THEN_CONTACT = re.compile(
+    r"(?:^|[.!?:]\s+)([A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+)?\s*[,:\-–]\s*"
+    r"(?=\+?1?[\s(]*\d{3}[\s).\-]*\d{3}|\S+@\S+)"
+)
 _NOT_NAMES = {
+    "email", "e-mail", "phone", "cell", "mobile", "number", "tel", "text", "call", "contact",
     "a", "also", "calling", "concerned", "desperate", "exhausted", "fine", "glad", "going",
     "hard", "having", "here", "interested", "just", "looking", "lost", "mom", "not", "okay",
     "really", "reaching", "scared", "single", "so", "sorry", "still", "struggling", "sure",
@@ -121,6 +129,8 @@ _NAME_ALONE = re.compile(
 )
 _NOT_ALONE = {
     "yes", "no", "ok", "okay", "thanks", "hi", "hello", "hey", "sorry", "please", "help",
+    "actually", "honestly", "listen", "look", "basically", "seriously", "hmm", "um", "btw",
+    "nevermind", "hold", "cancel", "stop", "quick", "so", "but", "and",
     "bye", "sure", "anyway", "again", "also", "great", "perfect", "cool", "fine", "well",
     "yeah", "yep", "nope", "nah", "right", "good", "urgent", "update", "question", "thx",
     "morning", "evening", "afternoon", "hola", "gracias", "wait", "oops", "ugh", "lol",
@@ -173,6 +183,20 @@ def name_introduced(text: str) -> str | None:
     return _name_cued(_readable(text))
 
 
+_LEADING_NAME = re.compile(r"^\s*([A-Z][a-z'\-]+)\s*,\s*\S")
+
+
+def name_leading(text: str) -> str | None:
+    """A capitalised first word, then a comma and more, as the answer to "what first name
+    should they ask for?" ("Priya, and my email is ... if that's easier than phone" was
+    read as a request for a person and the name asked again, dev set bc36, 2026-12-07)."""
+    match = _LEADING_NAME.match(text)
+    if match is None:
+        return None
+    word = match.group(1)
+    return None if word.lower() in _NOT_NAMES | _NOT_ALONE else word
+
+
 def _name_alone(text: str) -> str | None:
     for match in _NAME_ALONE.finditer(text):
         word = match.group(1)
@@ -184,7 +208,7 @@ def _name_alone(text: str) -> str | None:
 def _name_cued(text: str) -> str | None:
     cues = (
         _NAME_CUES, _OTHER_LANGUAGE_CUES, _INTRO_CUES, _LOWER_INTRO, _SIGNED, _SIGN_OFF,
-        _OTHER_INTROS,
+        _OTHER_INTROS, _NAME_THEN_CONTACT,
     )  # fmt: skip
     found = [m for pattern in cues for m in pattern.finditer(text)]
     for match in sorted(found, key=lambda m: m.start(m.lastindex or 1)):
@@ -199,7 +223,13 @@ def _name_cued(text: str) -> str | None:
 # The answer to "What's your first name?": "my name is maria", "Mrs. Whitfield", "Keisha, his mom".
 NAME_LEAD = re.compile(
     r"^\s*(hi|hello|hey)?[,!\s]*(my name is|my name's|name is|i am|i'm|im|it's|its|this is|"
-    r"call me|i go by)\s+",
+    r"call me|i go by|just|only)\s+",
+    re.I,
+)
+# "just Jess is fine", "Jess works", "Jess please" (dev set bc36, 2026-12-07).
+NAME_TAIL = re.compile(
+    r"\s+(?:is (?:fine|good|ok|okay|great)|works|will do|is what i go by|please|pls|thanks|"
+    r"thank you|thx)\b.*$",
     re.I,
 )
 # A title or a family word before the name: "Mrs. Whitfield", "Grandma Rose", "me, Ana".
@@ -214,7 +244,7 @@ NOT_NAMES = {"yes", "no", "ok", "okay", "hi", "hello", "hey", "mom", "dad", "ski
 def clean_name(text: str) -> str | None:
     """'my name is maria' -> 'Maria'; None when no plausible first name is there."""
     text = re.sub(r"\([^)]*\)?", " ", text)  # "Dana (my wife is Priya)"
-    text = NAME_LEAD.sub("", text.strip())
+    text = NAME_TAIL.sub("", NAME_LEAD.sub("", text.strip()))
     text = TITLE.sub("", re.split(r"[,;]| - ", text)[0]).strip(" .!,")  # "Keisha, his mom"
     words = text.split()
     if not words or len(words) > 3:

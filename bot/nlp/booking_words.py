@@ -44,6 +44,28 @@ WANTS_A_PERSON = re.compile(
     re.I,
 )
 
+# Not wanting to talk to a machine is a request for a person (#22): "no offense but i dont
+# really like bots lol" got the behaviour answer (dev set bc35, 2026-12-07).
+_MACHINE = r"(?:chat ?bots?|bots?|robots?|machines?|computers?|an? ai|automated \w+)"
+NO_MACHINE = re.compile(
+    rf"\bi\s+(?:really\s+|just\s+)?(?:do ?n[o'’]?t|dont|never|can'?t|cant)\s+(?:really\s+)?"
+    rf"(?:like|trust|do|stand|want to (?:talk|chat|text)(?: to| with)?|"
+    rf"wanna (?:talk|chat|text)(?: to| with)?)\s+(?:to\s+|with\s+)?(?:a\s+|the\s+|these\s+|"
+    rf"this\s+)?{_MACHINE}\b"
+    rf"|\b(?:i hate|not a fan of|sick of|tired of|no more)\s+(?:talking to\s+|texting\s+)?"
+    rf"(?:a\s+|the\s+)?{_MACHINE}\b"
+    rf"|\brather not (?:talk|chat|text|deal)(?: to| with)?\s+(?:a\s+|the\s+)?{_MACHINE}\b",
+    re.I,
+)
+
+# A request about the reflection reminders: "stop texting me the reminders pls", "can you
+# change my reminder to 9".
+ASKS_ABOUT_REMINDERS = re.compile(
+    r"\b(?:stop|cancel|turn off|switch off|pause|change|move|set|send|no more)\b[^.?!]{0,30}"
+    r"\breminders?\b|\breminders?\b[^.?!]{0,20}\b(?:off|stop|change|instead|anymore)\b",
+    re.I,
+)
+
 
 def names_a_booking(text: str) -> bool:
     """Booking words, or getting a child in ("get him seen", "enroll", "intake")."""
@@ -78,7 +100,11 @@ def wishes_to_book(text: str) -> bool:
 
 
 # The words of moving and cancelling an appointment.
-MOVE_WORDS = r"move|moving|push(?:ing)?|resched\w*|cambiar|mover"
+MOVE_WORDS = (
+    r"move|moving|push(?:ing)?|resched\w*|cambiar|mover|"
+    # "We have appointment next Tuesday... Is there anything earlier?" (dev set bc36)
+    r"(?:anything|something|any time|a time|a day|a spot|an opening|one) (?:earlier|sooner)"
+)
 CANCEL_WORDS = r"cancel\w*|cancelar|cx|call (?:it )?off"
 # Asking to cancel or move, in the first person or politely: not "we cancelled the party".
 ASKS_TO_CHANGE = re.compile(

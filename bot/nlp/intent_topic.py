@@ -58,7 +58,7 @@ from bot.nlp.ngram_classifier import (
     ngram_features,
     save_pipeline,
 )
-from bot.nlp.on_screen import answer_on_screen
+from bot.nlp.on_screen import answer_on_screen, said_again
 from bot.nlp.reading_rules import (
     NOT_A_REQUEST,
     Reading,
@@ -71,7 +71,7 @@ from bot.nlp.relabel import relabelled
 from bot.nlp.response_selection import response_selector_output
 from bot.nlp.segments import segment
 from bot.nlp.sentence_featurizer import NAME as FEATURIZER
-from bot.nlp.short_replies import short_reply
+from bot.nlp.short_replies import short_reply, thanks_only
 from bot.nlp.spelling import correct_request_words
 
 VECTORIZER_FILE, MODEL_FILE, META_FILE = "ngrams.skops", "classifier.skops", "meta.json"
@@ -227,8 +227,12 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         ``reading``."""
         best = int(reading.probabilities.argmax())
         label = str(self.labels[best])
-        said = answer_on_screen(message.get(TEXT), message.get("metadata")) or short_reply(
-            message.get(TEXT), label, float(reading.probabilities[best]), NOT_A_REQUEST
+        text, metadata = message.get(TEXT), message.get("metadata")
+        said = (
+            answer_on_screen(text, metadata)
+            or said_again(text, metadata)
+            or short_reply(text, label, float(reading.probabilities[best]), NOT_A_REQUEST)
+            or thanks_only(text)
         )
         if said is None:
             said = relabelled(message.get(TEXT), label, message.get("metadata"), self._intent)

@@ -18,7 +18,7 @@ from bot.booking.known_facts import when_said
 from bot.booking.picks import picked_index
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
-from bot.booking.said_who import name_introduced
+from bot.booking.said_who import name_introduced, name_leading
 from bot.nlp.short_replies import yes_or_no
 from bot.reminders.schedule import changed_hour, parse_schedule
 from bot.safety.asked import FOLLOWED_REPLIES, asked_in
@@ -57,6 +57,22 @@ _THIS_NUMBER = re.compile(
 # again; "Yes let's book. I'm Hannah, her mom. Easiest to reach me at..." as a request for
 # a person; dev set bc32, 2026-12-07).
 MAX_NAME_ANSWER_WORDS = 30
+# A message said twice is read as the answer only when it is answer-sized.
+MAX_REPEATED_WORDS = 40
+
+
+def said_again(text: str, metadata: Any) -> str | None:
+    """ "inform" for the same words said again to the same question, else None.
+
+    Why: they are the caregiver's answer. "after the kids are down so like 8:30 ish" to
+    "when is a good time?", read as stress, was answered as stress and the question asked
+    again, fourteen times (dev set bc35, 2026-12-07). The form's own checks then take it
+    or say what is missing. Not for the safety layers (a danger said twice stays one).
+    """
+    asked = asked_in(metadata)
+    if asked.slot and asked.repeat and "?" not in text and len(text.split()) <= MAX_REPEATED_WORDS:
+        return "inform"
+    return None
 
 
 def answer_on_screen(text: str, metadata: Any) -> str | None:
@@ -88,7 +104,7 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
         asked.slot == "caregiver_name"
         and "?" not in text
         and len(text.split()) <= MAX_NAME_ANSWER_WORDS
-        and name_introduced(text) is not None
+        and (name_introduced(text) or name_leading(text)) is not None
     ):
         # "Sam here (Alexis is reading over my shoulder)" to "what's your first name?"
         # read as stress was answered as stress and the name asked again, in a loop.

@@ -19,6 +19,7 @@ from bot.nlp.booking_words import (
     BOOKING_WORDS,
     CANCEL_WORDS,
     MOVE_WORDS,
+    NO_MACHINE,
     STATED_WISH_TO_BOOK,
     WANTS_A_PERSON,
     WISH_TO_BOOK,
@@ -36,8 +37,10 @@ def relabelled(text: str, label: str, metadata: object, faq_intent: str) -> str 
         return "book_appointment"
     if asks_to_see_reminders(text, label):
         return "ask_reminders"
-    if asks_for_a_call_not_a_booking(text, label) or asks_for_a_person_beside_are_you_a_bot(
-        text, label
+    if (
+        asks_for_a_call_not_a_booking(text, label)
+        or asks_for_a_person_beside_are_you_a_bot(text, label)
+        or would_rather_not_talk_to_a_machine(text, label)
     ):
         return "request_person"
     if asks_to_move_not_cancel(text, label):
@@ -84,10 +87,17 @@ _SETTING_UP = re.compile(
 )
 
 
+# What a call asked for may be read as, when the message also tells a story: "hi can sum
+# one call me pleas abot my dauter shes 2 and she dont sleep no more sinse we moved" got
+# the behaviour answer and no call (dev set bc36, 2026-12-07).
+_CALL_OVER = {"book_appointment", "behavior_question", "caregiver_stress", "out_of_scope"}
+
+
 def asks_for_a_call_not_a_booking(text: str, label: str) -> bool:
-    """Whether a message read as a booking only asks for a call back."""
+    """Whether a message read as a booking, a behaviour question or stress only asks for
+    a call back (the story is what the call is about)."""
     return (
-        label == "book_appointment"
+        label in _CALL_OVER
         and bool(ASKS_FOR_A_PERSON.search(text))
         and not BOOKING_WORDS.search(text)
         and not _SETTING_UP.search(text)
@@ -99,6 +109,13 @@ def asks_for_a_person_beside_are_you_a_bot(text: str, label: str) -> bool:
     robot? I prefer to talk with a real person please. I am Samira." got the robot answer
     and no one took her request, dev set bc26, 2026-12-07)."""
     return label == "bot_challenge" and bool(WANTS_A_PERSON.search(text))
+
+
+def would_rather_not_talk_to_a_machine(text: str, label: str) -> bool:
+    """Whether a message says the caregiver would rather not talk to a machine ("no
+    offense but i dont really like bots lol" got the behaviour answer, dev set bc35): a
+    request for a person (#22)."""
+    return label != "request_person" and bool(NO_MACHINE.search(text))
 
 
 # The words of moving and cancelling an appointment, from the plainest to the loosest.
@@ -124,7 +141,9 @@ def asks_to_move_not_cancel(text: str, label: str) -> bool:
 # An appointment the caregiver already has: "my appointment", "our daughter's initial
 # appointment", "la cita de mi hija", or its reference code.
 _THEIR_APPOINTMENT = re.compile(
-    r"\b(my|our|his|her|their|the|\w+'?s|mi|la|su)\s+(?:\w+\s+){0,2}?"
+    r"\b(?:(my|our|his|her|their|the|\w+'?s|mi|la|su)\s+(?:\w+\s+){0,2}?"
+    # "We have appointment next Tuesday for my son" (English as a second language, bc36)
+    r"|(?:we|i)\s+(?:have|got|had)\s+(?:an?\s+)?)"
     r"(appointment|appt|apt|session|visit|cita|intake|consult\w*)\b",
     re.I,
 )

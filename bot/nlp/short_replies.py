@@ -96,3 +96,32 @@ def yes_or_no(intent: str | None, text: str) -> str | None:
     if _YES_OPENING.match(text):
         return "yes"
     return None
+
+
+# A thank-you and nothing else ("ok. thank you for that, really" fell back, dev set
+# bc36, 2026-12-07): every word a thanks word or what people put around it.
+THANKS_CORE = frozenset(
+    {"thank", "thanks", "thankyou", "thanx", "thx", "ty", "tysm", "appreciate", "appreciated",
+     "gracias", "merci", "obrigada", "obrigado"}
+)  # fmt: skip
+THANKS_AROUND = frozenset(
+    {"ok", "okay", "oh", "you", "so", "much", "very", "really", "for", "that", "this", "the",
+     "it", "all", "info", "information", "help", "answer", "answers", "i", "a", "lot", "again",
+     "muchas", "great", "good", "cool", "nice", "of", "your", "time", "truly", "just", "u",
+     "ya", "yall", "guys"}
+)  # fmt: skip
+MAX_THANKS_WORDS = 10
+
+
+def thanks_only(text: str) -> str | None:
+    """ "thank" for a message that only thanks, else None."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if (
+        words
+        and len(words) <= MAX_THANKS_WORDS
+        and "?" not in text
+        and any(w in THANKS_CORE for w in words)
+        and all(w in THANKS_CORE or w in THANKS_AROUND for w in words)
+    ):
+        return "thank"
+    return None

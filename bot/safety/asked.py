@@ -75,6 +75,7 @@ class Asked:
     form: str | None = None
     slot: str | None = None
     after: str | None = None  # with no form: the bot's last action ("action_save_reminder")
+    repeat: bool = False  # the caregiver's previous message was this very text
 
     @property
     def about_the_child(self) -> bool:
@@ -94,6 +95,7 @@ def asked_in(metadata: Any) -> Asked:
         form=asked.get("form") or None,
         slot=asked.get("slot") or None,
         after=asked.get("after") or None,
+        repeat=bool(asked.get("repeat")),
     )
 
 

@@ -47,7 +47,16 @@ from bot.safety.asked import asked_in
 from bot.safety.check_model import CheckModel, training_label
 from bot.safety.crisis_model import CrisisModel
 from bot.safety.detector import SafetyDetector, SafetyResult
-from bot.safety.tiers import TierPolicy, in_context, model_names_the_danger, tier_for, too_few_words
+from bot.safety.tiers import (
+    KEEP_CHECK_CONCERN,
+    KEEP_CHECK_CONFIDENCE,
+    TierPolicy,
+    in_context,
+    layers_agree,
+    model_names_the_danger,
+    tier_for,
+    too_few_words,
+)
 
 SAFETY = "safety"
 # The intents of a message that gets the gentle check: a danger the rules or the n-gram
@@ -106,6 +115,8 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         # gets the gentle "is anyone in danger right now?" (chosen on the dev sets).
         # full_confidence: the n-gram probability from which its danger stands even when
         # the encoder reads the message as ambiguous (chosen on the dev sets).
+        # agree_confidence, agree_concern: the n-gram model's lean and the encoder's concern
+        # from which, naming the same danger, they give it (bot.safety.tiers.layers_agree).
         return {
             "model_threshold": 0.7,
             "fallback_threshold": 0.4,
@@ -113,6 +124,8 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             "check_threshold": 0.85,
             "check_C": 10.0,
             "full_confidence": 0.9,
+            "agree_confidence": 0.6,
+            "agree_concern": 0.9,
         }
 
     def __init__(
@@ -127,6 +140,8 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
         self._policy = TierPolicy(
             full_confidence=float(config["full_confidence"]),
             check_threshold=float(config["check_threshold"]),
+            agree_confidence=float(config["agree_confidence"]),
+            agree_concern=float(config["agree_concern"]),
         )
         self._check_model = check_model
         self._threshold = float(config["model_threshold"])
@@ -209,6 +224,22 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 source = "rules" if found.category else "model" if model_category else None
             asked = asked_in(message.get("metadata"))
             concern = self._check_model.concern(text)
+            policy = self._policy
+            if (
+                not category
+                and not too_few_words(text, found, 0.0, policy)
+                and layers_agree(
+                    model_leans_to, model_confidence, concern,
+                    policy.agree_confidence, policy.agree_concern,
+                )
+            ):  # fmt: skip
+                # Both learnt layers, each unsure alone, name the same danger: the
+                # n-gram model's verdict, weighed in context as its own (in_context).
+                category = model_category = model_leans_to
+                source = "model"
+                agreed = True
+            else:
+                agreed = False
             tier = tier_for(text, category, model_confidence, found.evidence, concern, self._policy)
             if source == "model" and answers_the_question(text, message.get("metadata")):
                 # What only the n-gram model read as danger in a short, plain answer to the
@@ -236,6 +267,7 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
                 "past": found.past,
                 "model_confidence": model_confidence,
                 "model_category": model_leans_to,
+                "agreed": agreed,
                 **tier,
             }
             message.set(SAFETY, info, add_to_output=True)
@@ -249,7 +281,11 @@ class SafetyClassifier(LinearClassifierComponent, IntentClassifier):
             elif info["tier"] == "check":
                 answered = (message.get(INTENT) or {}).get("name")
                 softened = info.get("softened", False)
-                if softened or not (answered in NO_CHECK_AFTER or plain_request(message)):
+                kept = layers_agree(
+                    model_leans_to, model_confidence, concern, KEEP_CHECK_CONFIDENCE,
+                    KEEP_CHECK_CONCERN,
+                )  # fmt: skip
+                if softened or kept or not (answered in NO_CHECK_AFTER or plain_request(message)):
                     # A danger the rules or the n-gram model found is checked even when
                     # the words also read as "I'm safe" ("she punches me... I didn't
                     # think this happened to men"); the encoder's concern alone is not.

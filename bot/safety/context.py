@@ -99,6 +99,8 @@ def reason_to_set_aside(rule: Rule, span: Span, doc: Doc) -> str | None:
         return "child_is_the_doer"
     if _possessive_end(span, doc):
         return "not_a_person"  # "throws her plate"
+    if _the_childs_visit(span, doc):
+        return "not_a_person"  # "can we push back my daughters appt"
     if any(t.lemma_ == "kick" for t in span) and doc[span.end : span.end + 1].text == "out":
         return "figure_of_speech"  # "they might kick him out"
     if any(t.lemma_ == "push" for t in span) and doc[span.end : span.end + 1].text == "away":
@@ -221,6 +223,24 @@ def _possessive_end(span: Span, doc: Doc) -> bool:
         or nxt in CLASSES["CHILD_OBJ"]
         or nxt in CLASSES["ADULT"]
     )
+
+
+# What a child has on the calendar: "push back my daughters appt" moves a visit (dev set
+# bc35, 2026-12-07: it got the child-abuse reply).
+_VISIT_WORDS = frozenset(
+    {"appt", "appts", "app", "apt", "appointment", "appointments", "session", "sessions", "visit",
+     "visits", "intake", "therapy", "consult", "consultation", "slot", "time"}
+)  # fmt: skip
+
+
+def _the_childs_visit(span: Span, doc: Doc) -> bool:
+    """The match ends in the child, whose appointment follows ("my son's session")."""
+    if span[-1].lower_.rstrip("s") not in {w.rstrip("s") for w in CLASSES["CHILD_OBJ"]}:
+        return False
+    after = [t.lower_ for t in doc[span.end : span.end + 3]]
+    if after and after[0] in ("'s", "’s", "s"):
+        after = after[1:]
+    return bool(after) and after[0] in _VISIT_WORDS
 
 
 def doer_resolved(span: Span, doc: Doc) -> str | None:

@@ -24,10 +24,11 @@ import re
 from collections.abc import Sequence
 
 _NOT_HAPPENED = (
-    r"\b(?:did ?n[o']?t|didnt|never|no one|nobody|nobodys|not going to|would never"
-    r"|wouldn'?t ever)\b[^.!?]{0,25}\b(?:touch|swallow|eat|ate|drink|drive|drove|get|got|hit|hurt"
-    r"|hurting|harm|put (?:his|her) hands|lay a hand|laid a hand|stop|stopped|fall|fell"
-    r"|land|landed|choke|choked|break|broke|bleed|lose (?:consciousness|it))"
+    # "at least then he'd have nobody left to hurt" denies nothing (dev set dev_blind6).
+    r"\b(?:did ?n[o']?t|didnt|never|no one(?! left)|nobody(?! left)|nobodys|not going to"
+    r"|would never|wouldn'?t ever)\b[^.!?]{0,25}\b(?:touch|swallow|eat|ate|drink|drive|drove"
+    r"|get|got|hit|hurt|hurting|harm|put (?:his|her) hands|lay a hand|laid a hand|stop"
+    r"|stopped|fall|fell|land|landed|choke|choked|break|broke|bleed|lose (?:consciousness|it))"
     r"|\b(?:not|isn'?t|wasn'?t|is not|was not) an emergency\b"
     r"|\bno (?:trouble|problem|problems|difficulty|issues?) breathing\b"
     r"|\bbreathing (?:fine|normally|normal|ok|okay)\b"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.nlp.booking_words import STATED_WISH_TO_BOOK, asks_to_change
+from bot.nlp.booking_words import ASKS_ABOUT_REMINDERS, STATED_WISH_TO_BOOK, asks_to_change
 from bot.safety.asked import Asked, child_reading, sibling_story
 from bot.safety.check_model import Concern
 from bot.safety.detector import SafetyResult
@@ -37,6 +37,42 @@ class TierPolicy:
 
     full_confidence: float  # the n-gram probability from which its danger stands alone
     check_threshold: float  # the encoder's concern from which a message is checked
+    agree_confidence: float = 1.0  # with the encoder agreeing, the n-gram model's danger
+    agree_concern: float = 1.0  # ... from these two scores (layers_agree)
+
+
+# The encoder's concern and the n-gram model's lean, agreeing, keep the gentle check
+# after a plain request or "I'm safe" (KEEP_CHECK_*; layers_agree): a long message that
+# asks to move Thursday and says, in one sentence, that pills are being saved "to not
+# wake up" had its check dropped as a reschedule request (dev set dev_blind6,
+# 2026-12-07). On the dev safety and NLU sets (5,400 messages): two more dangers
+# checked, no hard negative or everyday message more.
+KEEP_CHECK_CONFIDENCE = 0.5
+KEEP_CHECK_CONCERN = 0.93
+
+
+def layers_agree(
+    leans_to: str | None,
+    model_confidence: float,
+    concern: Concern,
+    confidence: float,
+    concern_score: float,
+) -> bool:
+    """Whether the n-gram model and the encoder, each below its own threshold, name the
+    same danger with these scores (and the encoder does not read it as ambiguous).
+
+    Why: each learnt layer alone is unsure of indirect danger ("her inhaler isn't doing
+    anything... sucking in under her ribs", "40 of my xanax counted out on the counter
+    rn"), and each alone also leans to danger on hard negatives; measured on the dev
+    safety sets, they rarely agree on the same category for a calm message.
+    """
+    return (
+        leans_to is not None
+        and leans_to == concern.category
+        and not concern.ambiguous
+        and model_confidence >= confidence
+        and concern.score >= concern_score
+    )
 
 
 def too_few_words(
@@ -136,13 +172,19 @@ def in_context(
     elif (
         source == "model"
         and model_confidence < policy.full_confidence
-        and (STATED_WISH_TO_BOOK.search(text) or asks_to_change(text))
+        and (
+            STATED_WISH_TO_BOOK.search(text)
+            or asks_to_change(text)
+            or ASKS_ABOUT_REMINDERS.search(text)
+        )
     ):
         # A story told to book (or to cancel) a visit, which only the n-gram model, unsure,
         # read as danger ("he cry all the night and he hold me very strong... I want to
         # make appointment for him" got the abuse hotline, dev set bc28; "my dad had
         # surgery... flying out with the kids... so pls cancel our appointment", bc32):
-        # asked "is anyone in danger right now?" instead.
+        # asked "is anyone in danger right now?" instead. So is one that asks about the
+        # reminders ("...we do it together anyway. stop texting me the reminders pls"
+        # got the suicide reply, dev set bc36).
         why = "asks_about_a_visit"
     elif child_reading(asked, category, source, text):
         why = f"asked:{asked.slot or asked.form}"
