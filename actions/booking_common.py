@@ -84,3 +84,18 @@ def _sms_contact_phone(conversation_id: str) -> str | None:
 
 def last_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+CHECKS = ("safety_check", "safety_concern")
+
+
+def answered_before_check(tracker: Tracker) -> str | None:
+    """The intent the caregiver's previous message would have had, when a gentle safety
+    check answered it instead and this message answers the check ("no, we're safe")."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    parsed = users[-2].get("parse_data") or {}
+    if (parsed.get("intent") or {}).get("name") not in CHECKS:
+        return None
+    return (parsed.get("safety") or {}).get("answered")

@@ -115,7 +115,7 @@ def said_as_a_duration(value: str, text: str) -> bool:
     said = re.escape(value.strip())
     return bool(
         re.search(rf"\b(for|since|after|past|last)\s+(the\s+)?{said}", text, re.I)
-        or re.search(rf"{said}\s+(ago|later|before|after|in the|at the|of)\b", text, re.I)
+        or re.search(rf"{said}\s+(ago|later|before|after|in the|at the|of(?!\s+age))\b", text, re.I)
     )
 
 

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking_common import in_thread, last_intent, report_error
+from actions.booking_common import answered_before_check, in_thread, last_intent, report_error
 from actions.booking_form import StopsAfterMisses, check_contact, missed
 from actions.replies_said import replies_since
 from bot.booking.bookings import cancel_booking, find_booking
@@ -46,6 +46,11 @@ class ActionStartManageBooking(Action):
         # The request itself decides: "need to cancel... will rebook when i get my new
         # schedule" is a cancellation with a move mentioned beside it.
         main = last_intent(tracker)
+        if main not in ("cancel_booking", "reschedule_booking"):
+            # Started after a gentle check ("I need to change the day... I cant drive after
+            # they put the drops in" got the check; "we're safe" then cancelled the visit
+            # instead of moving it, dev set bc36, 2026-12-07): the request the check held.
+            main = answered_before_check(tracker) or main
         moving_asked = main == "reschedule_booking" or (
             main != "cancel_booking" and "reschedule_booking" in asked
         )
@@ -130,6 +135,13 @@ class ValidateManageBookingForm(StopsAfterMisses, FormValidationAction):
         )
         if reference is not None:
             contact = tracker.get_slot("contact")
+            # "My code is WG-APSF5G and the phone is 312-555-0145" to the code question:
+            # the contact too, not asked again (dev set bc34, 2026-12-07).
+            said = None if contact else parse_contact(typed)
+            given = (said.phone or said.email) if said else None
+            if given and tracker.get_slot("booking_stage") != "verified":
+                found = await _looked_up(reference, given, dispatcher, tracker)
+                return {"booking_reference": reference, "contact": given, **found}
             if contact and tracker.get_slot("booking_stage") != "verified":
                 # The contact came first (both in one message): the booking is looked up now.
                 return {"booking_reference": reference,

@@ -150,3 +150,39 @@ def test_a_cancel_asked_at_are_you_sure_to_move_asks_again_about_cancelling():
         "just cancel it", d, tracker(slots, text="just cancel it", intent="cancel_booking"), {}
     )
     assert got == {"manage_action": "cancel", "confirm_manage": None}
+
+
+async def test_a_code_and_a_contact_in_one_answer_are_both_taken(seeded):
+    # "My code is WG-APSF5G and the phone is 312-555-0145" to the code question asked for
+    # the contact again (dev set bc34, 2026-12-07).
+    free = find_open_slots(TimePreference(), now=utcnow(), limit=1, url=seeded)[0]
+    record = book_slot(free.slot_id, NewCaregiver(first_name="Lu", phone="312-555-0145"), 36,
+                       None, None, url=seeded)  # fmt: skip
+    form, d = ValidateManageBookingForm(), CollectingDispatcher()
+    typed = f"My code is {record.reference} and the phone is 312-555-0145"
+    got = await form.validate_booking_reference(typed, d, tracker(), {})
+    assert got["booking_reference"] == record.reference
+    assert got["contact"] == "+13125550145"
+    assert got["booking_stage"] == "verified"
+
+
+async def test_a_move_held_by_a_gentle_check_is_a_move_once_safe():
+    # "I need to change the day of my grandsons appointment... I cant drive after they put
+    # the drops in" got the check; "we're safe" then cancelled it (dev set bc36, 2026-12-07)
+    from actions.manage_booking import ActionStartManageBooking
+
+    checked = {
+        "event": "user",
+        "text": "I need to change the day of my grandsons appointment",
+        "parse_data": {
+            "intent": {"name": "safety_check"},
+            "safety": {"tier": "check", "answered": "reschedule_booking"},
+        },
+    }
+    events = await ActionStartManageBooking().run(
+        CollectingDispatcher(),
+        tracker(text="no, we're safe", intent="i_am_safe", events=[checked, {"event": "user"}]),
+        {},
+    )
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["manage_action"] == "reschedule"

@@ -157,3 +157,53 @@ def test_a_thank_you_alone(text: str, intent: str | None):
     from bot.nlp.short_replies import thanks_only
 
     assert thanks_only(text) == intent
+
+
+def test_asking_to_do_a_reflection_after_a_story():
+    # dev set bc33, 2026-12-07: read as a booking
+    text = (
+        "Well, my grandson Caleb had quite a week. Anyway our therapist Ms. Park said I could "
+        "do these little reflections on here. Can we do one?"
+    )
+    assert relabelled(text, "book_appointment", None, "faq") == "start_reflection"
+    remind = "can you remind me to do a reflection every sunday"
+    assert relabelled(remind, "book_appointment", None, "faq") is None
+    assert relabelled("what is a reflection?", "faq/reflection", None, "faq") is None
+
+
+def test_a_story_with_a_question_at_what_has_been_going_on_is_the_answer():
+    # dev set bc33: answered as a question, then asked again, in a loop
+    text = (
+        "she was in the NICU for a month and since we got home she screams whenever we put "
+        "her down and barely sleeps. is that something you see a lot? could it be from the NICU?"
+    )
+    asked = {"cpp_asked": {"form": "booking_form", "slot": "concern"}}
+    assert relabelled(text, "faq/who_for", asked, "faq") == "inform"
+    assert relabelled("how much does it cost?", "faq/cost", asked, "faq") is None
+
+
+def test_a_name_given_as_an_initial():
+    assert clean_name("Just T. for now") == "T"
+
+
+def test_speak_with_person_without_an_article():
+    from bot.nlp.reading_rules import call_asked_beside
+
+    text = "My English is not good. I want speak with person from clinic please, maybe Dari?"
+    assert call_asked_beside(text, "faq/languages")[0] == "request_person"
+
+
+def test_a_move_asked_at_do_you_want_to_cancel_it():
+    # dev set bc34, 2026-12-07: read as a no, and the appointment was only kept
+    asked = {ASKED_KEY: {"form": "manage_booking_form", "slot": "confirm_manage"}}
+    text = "wait no actually can i just move it instead? i dont wanna lose her spot"
+    assert answer_on_screen(text, asked) == "reschedule_booking"
+    assert answer_on_screen("no keep it", asked) == "deny"
+    assert answer_on_screen("yes cancel it", asked) == "affirm"
+
+
+def test_thanks_then_goodbye():
+    from bot.nlp.short_replies import thanks_only
+
+    assert thanks_only("Thanks. Going to go check on him.") == "thank"
+    assert thanks_only("Thanks. Can you book me in?") is None

@@ -59,7 +59,8 @@ FLOORS = {
     "dev_bc2829_2026-12-07": 0.95,
     "dev_bc32_2026-12-07": 0.95,
     "dev_bc3031_2026-12-07": 0.88,
-    "dev_bc3536_2026-12-07": 0.75,
+    "dev_bc3536_2026-12-07": 0.95,
+    "dev_bc3334_2026-12-07": 0.95,
 }
 OUT = ROOT / "results" / "conversations"
 PLAYERS = 3  # conversations played at once

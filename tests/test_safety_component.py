@@ -541,3 +541,24 @@ def test_the_n_gram_models_unsure_danger_beside_a_reminder_request_is_a_check(
     message = _parse(component, spacy_model, text, [("stop_reminders", 0.6)])
     assert message.get(SAFETY)["tier"] == "check"
     assert message.get(SAFETY)["softened_by"] == ["asks_about_a_visit"]
+
+
+def test_the_n_gram_models_unsure_danger_in_an_answer_to_a_plain_question_is_a_check(
+    component, spacy_model, monkeypatch
+):
+    """ "hold on, let me ask my husband which days he can do" at "what days and times
+    work?" got the violence-at-home reply (dev set bc33, 2026-12-07)."""
+    from bot.safety.asked import ASKED_KEY
+    from bot.safety.check_model import Concern
+
+    _lean(component, monkeypatch, 0.8, "domestic_violence")
+    monkeypatch.setattr(component._check_model, "concern", lambda text: Concern(0.3, "self_harm"))
+    text = "Oh good question, hold on, let me ask my husband which days he can do. Be right back!"
+    ranked = [{"name": "inform", "confidence": 0.5}]
+    asked = {ASKED_KEY: {"form": "booking_form", "slot": "time_preference"}}
+    message = Message(
+        data={TEXT: text, INTENT: ranked[0], INTENT_RANKING_KEY: ranked, "metadata": asked}
+    )
+    component.process([message], spacy_model)
+    assert message.get(SAFETY)["tier"] == "check"
+    assert message.get(SAFETY)["softened_by"] == ["asked:time_preference"]

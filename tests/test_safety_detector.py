@@ -411,3 +411,13 @@ def test_a_childs_appointment_moved_is_not_the_child_pushed(detector):
     assert detector.detect("i could hurt my son, his appointment is tomorrow").category == (
         "harm_to_child"
     )
+
+
+def test_she_is_not_the_dad_named_before_her(detector):
+    # dev set bc34, 2026-12-07: a 2-year-old hitting got the violence-at-home reply
+    text = "my daughter Mia is 2 and since her dad moved out she hits me and her cousin"
+    assert detector.detect(text).category is None
+    assert detector.detect("my son is 4 and since his mom left he hits me").category is None
+    assert detector.detect("my boyfriend came home and he hits me").category == (
+        "domestic_violence"
+    )

@@ -229,7 +229,7 @@ NAME_LEAD = re.compile(
 # "just Jess is fine", "Jess works", "Jess please" (dev set bc36, 2026-12-07).
 NAME_TAIL = re.compile(
     r"\s+(?:is (?:fine|good|ok|okay|great)|works|will do|is what i go by|please|pls|thanks|"
-    r"thank you|thx)\b.*$",
+    r"thank you|thx|for now)\b.*$",
     re.I,
 )
 # A title or a family word before the name: "Mrs. Whitfield", "Grandma Rose", "me, Ana".
@@ -249,7 +249,7 @@ def clean_name(text: str) -> str | None:
     words = text.split()
     if not words or len(words) > 3:
         return None
-    first = words[0]
+    first = re.sub(r"^([^\W\d_])\.$", r"\1", words[0])  # "Just T. for now": an initial
     if not NAME.match(first) or len(first) > 30 or first.lower() in NOT_NAMES:
         return None
     return first[:1].upper() + first[1:]

@@ -284,9 +284,12 @@ def reached(outcome: str, tracker: dict) -> bool:
 def judge(conv: Conversation, tracker: dict) -> str:
     """Empty when the conversation reached its outcome (and its ``also``), else why not."""
     missing = [o for o in [conv.outcome, *conv.also] if not reached(o, tracker)]
-    if missing:
-        return "did not reach " + ", ".join(missing)
     names, _ = _events(tracker)
+    if missing:
+        # Where it stopped, by the name of the bot's last reply (never the words said):
+        # a figure a blind set may show.
+        last = next((n for n in reversed(names) if n.startswith("utter_")), "")
+        return "did not reach " + ", ".join(missing) + (f" (last reply {last})" if last else "")
     if conv.outcome not in ("answered", "declined") and FALLBACKS & set(names):
         return "reached, but the bot fell back to not understanding on the way"
     return ""

@@ -33,6 +33,8 @@ ASKS_FOR_A_PERSON = re.compile(
     r" (?:\w+ )?(?:call|ring|phone|text|reach) (?:me|us|my \w+ or me)"
     r"|call (?:my \w+ or me|me or my \w+|us)"
     r"|(?:talk|speak) (?:to|with) (?:a|someone|somebody|a real|a live|one of)"
+    # "I want speak with person from clinic please" (English as a second language, bc34)
+    r"|(?:talk|speak) (?:to|with) (?:real |live )?(?:person|human|staff|people)"
     r"|a (?:real |live )?person|a human)\b",
     re.I,
 )

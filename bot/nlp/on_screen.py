@@ -19,6 +19,7 @@ from bot.booking.picks import picked_index
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
 from bot.booking.said_who import name_introduced, name_leading
+from bot.nlp.booking_words import CANCEL_WORDS, MOVE_WORDS
 from bot.nlp.short_replies import yes_or_no
 from bot.reminders.schedule import changed_hour, parse_schedule
 from bot.safety.asked import FOLLOWED_REPLIES, asked_in
@@ -52,6 +53,12 @@ _THIS_NUMBER = re.compile(
 )
 
 
+_MOVE_INSTEAD = re.compile(
+    rf"\b(?:{MOVE_WORDS}|change the (?:day|time|date)|another (?:day|time))\b", re.I
+)
+_CANCEL = re.compile(rf"\b(?:{CANCEL_WORDS})\b", re.I)
+
+
 # A name introduced at the name question, with more beside it ("Tamsin here by the way.
 # Best number is 312-310-4471, texting is fine" was read as a question and the name asked
 # again; "Yes let's book. I'm Hannah, her mom. Easiest to reach me at..." as a request for
@@ -83,6 +90,10 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
     asked = asked_in(metadata)
     if asked.slot == "booking_reference" and reference_in(text) is not None:
         return "inform"
+    if asked.slot == "confirm_manage" and _MOVE_INSTEAD.search(text) and not _CANCEL.search(text):
+        # "wait no actually can i just move it instead?" at "do you want to cancel it?"
+        # read as a no, and the appointment was only kept (dev set bc34, 2026-12-07).
+        return "reschedule_booking"
     if asked.slot == "confirm_manage" and (said := yes_or_no(None, text)) is not None:
         # "Yes that's what I said. Cancel it." at "do you want to cancel it?" read as
         # stopping, and the appointment was kept (dev set bc30, 2026-12-07).

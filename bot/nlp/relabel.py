@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bot.booking.known_facts import concern_said
 from bot.booking.reference import reference_in
 from bot.nlp.booking_words import (
     ASKS_FOR_A_PERSON,
@@ -37,6 +38,8 @@ def relabelled(text: str, label: str, metadata: object, faq_intent: str) -> str 
         return "book_appointment"
     if asks_to_see_reminders(text, label):
         return "ask_reminders"
+    if asks_for_a_reflection(text, label, metadata):
+        return "start_reflection"
     if (
         asks_for_a_call_not_a_booking(text, label)
         or asks_for_a_person_beside_are_you_a_bot(text, label)
@@ -203,6 +206,9 @@ _TOPIC_OF_A_CALL = frozenset(
 )
 
 
+_QUESTIONS = ("faq", "behavior_question", "medical_question")
+
+
 def a_story_for_the_question(text: str, label: str, metadata: object) -> bool:
     """Whether a message read as stopping or as booking is the story the question on
     screen asked for, or one read as a question is what a person's call is to be about."""
@@ -222,6 +228,16 @@ def a_story_for_the_question(text: str, label: str, metadata: object) -> bool:
         # "Next time maybe I can finish the call earlier, or hold him while I talk" at
         # "what might you try next time?" (dev set bc30, 2026-12-07).
         return not (ASKS_FOR_A_PERSON.search(text) or WANTS_A_PERSON.search(text))
+    if (
+        label.startswith(("faq", "behavior_question", "medical_question"))
+        and asked.slot == "concern"
+    ):
+        # A story with a worried question after it, at "what has been going on?": "she was
+        # in the NICU for a month and since we got home she screams... could it be from
+        # the NICU?" got the who-it-is-for answer and the question again, in a loop (dev
+        # set bc33, 2026-12-07). The story is the answer; the clinician hears the question.
+        story = text.split("?", 1)[0]
+        return len(story.split()) >= MIN_STORY_WORDS and concern_said(story) is not None
     if label in ("cancel_booking", "reschedule_booking"):
         # "...about her visit with her mother, which was cancelled again" at "what was
         # happening just before?" asked for a reference code (dev set bc28, 2026-12-07).
@@ -286,3 +302,24 @@ def asks_to_see_reminders(text: str, label: str) -> bool:
         and bool(_SHOW_REMINDERS.search(text))
         and parse_schedule(text) is None
     )
+
+
+# "...our therapist Ms. Park said I could do these little reflections on here. Can we do
+# one?" after a long story was read as a booking (dev set bc33, 2026-12-07).
+_REFLECT = re.compile(r"\breflect(?:ion|ions|ing)?\b", re.I)
+_DO_ONE = re.compile(
+    r"\b(?:can|could|may|shall) (?:we|i) (?:do|start|try|have) (?:one|it|that|a reflection)\b"
+    r"|\b(?:let'?s|i'?d like to|i want to|i wanna|want to) (?:do|start|try) "
+    r"(?:one|it|that|a reflection)\b"
+    r"|\b(?:do|start|try|begin) (?:a|one|another)?\s*reflection\b",
+    re.I,
+)
+_NOT_REFLECTION = frozenset({"start_reflection", "set_reminder", "stop_reminders", "ask_reminders"})
+
+
+def asks_for_a_reflection(text: str, label: str, metadata: object) -> bool:
+    """Whether a message outside a form that names the reflections asks to do one."""
+    if label in _NOT_REFLECTION or asked_in(metadata).form:
+        return False
+    reminders = re.search(r"\bremind", text, re.I)
+    return bool(_REFLECT.search(text) and _DO_ONE.search(text) and not reminders)

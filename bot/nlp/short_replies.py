@@ -113,8 +113,21 @@ THANKS_AROUND = frozenset(
 MAX_THANKS_WORDS = 10
 
 
+# A thank-you, then leaving: "Thanks. Going to go check on him." (dev set bc33).
+_SIGN_OFF = re.compile(
+    r"^(?:(?:i'?m|im|i am)\s+)?(?:going to|gonna|gotta|have to|need to|got to)\s+go\b"
+    r"|^(?:bye|goodbye|goodnight|good night|talk (?:to you )?(?:later|soon)|ttyl|see you|"
+    r"take care|have a good|respectfully|sincerely|regards|kind regards|best|blessings|"
+    r"warmly|cheers|god bless)\b",
+    re.IGNORECASE,
+)
+
+
 def thanks_only(text: str) -> str | None:
-    """ "thank" for a message that only thanks, else None."""
+    """ "thank" for a message that only thanks (and perhaps says goodbye), else None."""
+    parts = re.split(r"(?<=[.!])\s+", text.strip(), maxsplit=1)
+    if len(parts) == 2 and _SIGN_OFF.match(parts[1]) and "?" not in text:
+        text = parts[0]
     words = [w.lower() for w in _WORD.findall(text)]
     if (
         words

@@ -345,13 +345,35 @@ def _age_follows(token: Token) -> bool:
     return False
 
 
+_MALE = frozenset(
+    {"dad", "daddy", "father", "papa", "husband", "boyfriend", "bf", "brother", "uncle",
+     "grandpa", "grandfather", "son", "boy", "man", "guy", "stepdad", "stepfather", "ex-husband"}
+)  # fmt: skip
+_FEMALE = frozenset(
+    {"mom", "mommy", "mother", "mama", "mum", "wife", "girlfriend", "gf", "sister", "aunt",
+     "grandma", "grandmother", "daughter", "girl", "woman", "stepmom", "stepmother", "ex-wife"}
+)  # fmt: skip
+# Whom a pronoun cannot stand for: "she" is not the dad named before it.
+_OTHER_SEX = {"she": _MALE, "shes": _MALE, "her": _MALE, "he": _FEMALE, "hes": _FEMALE,
+              "him": _FEMALE, "his": _FEMALE}  # fmt: skip
+
+
 def _resolve_pronoun(index: int, doc: Doc, sentence: Span) -> str:
     """'he' is the nearest single person named before it; if nobody is named, a child
     when the sentence is about a child's day, otherwise an adult."""
-    plural_ok = doc[index].lower_ == "they"
+    # The pronoun itself: at ``index`` or just before the act ("she hits me").
+    said = next(
+        (doc[k].lower_ for k in range(index, max(index - 4, -1), -1)
+         if doc[k].lower_ in _OTHER_SEX or doc[k].lower_ == "they"),
+        doc[index].lower_,
+    )  # fmt: skip
+    plural_ok = said == "they"
+    other_sex = _OTHER_SEX.get(said, frozenset())
     for j in range(index - 1, -1, -1):
         if not plural_ok and doc[j].lower_ in PLURAL_CHILDREN:
             continue
+        if doc[j].lower_ in other_sex:
+            continue  # "my daughter Mia is 2 and since her dad moved out she hits me"
         kind = _person_kind(doc[j])
         if kind == "child" and any(t.lower_ in COMPANION for t in doc[max(j - 2, 0) : j]):
             continue  # "hiding in the bathroom with the baby, he's throwing things"

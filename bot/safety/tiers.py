@@ -186,6 +186,18 @@ def in_context(
         # reminders ("...we do it together anyway. stop texting me the reminders pls"
         # got the suicide reply, dev set bc36).
         why = "asks_about_a_visit"
+    elif (
+        source == "model"
+        and model_confidence < policy.full_confidence
+        and asked.form
+        and asked.slot
+        and not asked.about_the_child
+    ):
+        # An answer to a plain question of a form (days and times, a contact, a name),
+        # which only the n-gram model, unsure, read as danger: "hold on, let me ask my
+        # husband which days he can do, he wants to come too" at "what days and times
+        # work?" got the violence-at-home reply and the booking was lost (dev set bc33).
+        why = f"asked:{asked.slot}"
     elif child_reading(asked, category, source, text):
         why = f"asked:{asked.slot or asked.form}"
     elif sibling_story(category, source, text):
