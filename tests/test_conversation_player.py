@@ -122,3 +122,13 @@ def test_a_caregiver_who_came_for_something_else_does_not():
     bot = AsksBackBot()
     Player(bot).play(_conv([Turn(say="how do i sign him up")], {}, outcome="answered"), "s")
     assert bot.said == ["how do i sign him up"]
+
+
+def test_a_miss_names_the_bots_last_reply_never_the_words():
+    events = [
+        {"event": "bot", "text": "some words", "metadata": {"utter_action": "utter_faq/cost"}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    why = judge(_conv([], {}, outcome="booked"), {"events": events})
+    assert why == "did not reach booked (last reply utter_faq/cost)"
+    assert "some words" not in why
