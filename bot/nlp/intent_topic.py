@@ -228,11 +228,13 @@ class IntentTopicClassifier(LinearClassifierComponent, IntentClassifier):
         best = int(reading.probabilities.argmax())
         label = str(self.labels[best])
         text, metadata = message.get(TEXT), message.get("metadata")
+        # A yes or no first: "yes" to "save it?" then "yes" to "share it?" is said twice,
+        # and is a yes both times, not an answer to take as typed.
         said = (
             answer_on_screen(text, metadata)
-            or said_again(text, metadata)
             or short_reply(text, label, float(reading.probabilities[best]), NOT_A_REQUEST)
             or thanks_only(text)
+            or said_again(text, metadata)
         )
         if said is None:
             said = relabelled(message.get(TEXT), label, message.get("metadata"), self._intent)
