@@ -34,7 +34,7 @@ def with_question(message: UserMessage, tracker: DialogueStateTracker | None) ->
     form = tracker.active_loop_name
     if form:
         asked = {"form": form, "slot": tracker.get_slot(REQUESTED_SLOT)}
-        if said_again(message, tracker):
+        if repeats_previous(message, tracker):
             asked["repeat"] = True
     elif (after := last_action(tracker)) in FOLLOWED_REPLIES:
         asked = {"form": None, "slot": None, "after": after}
@@ -45,7 +45,7 @@ def with_question(message: UserMessage, tracker: DialogueStateTracker | None) ->
     return message
 
 
-def said_again(message: UserMessage, tracker: DialogueStateTracker) -> bool:
+def repeats_previous(message: UserMessage, tracker: DialogueStateTracker) -> bool:
     """Whether the caregiver's previous message was this very text (case and spaces
     aside): said again to the same question, it is their answer to it."""
     previous = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None)

@@ -108,6 +108,7 @@ MOVE_WORDS = (
     r"(?:anything|something|any time|a time|a day|a spot|an opening|one) (?:earlier|sooner)"
 )
 CANCEL_WORDS = r"cancel\w*|cancelar|cx|call (?:it )?off"
+CANCEL_SAID = re.compile(rf"\b(?:{CANCEL_WORDS})\b", re.I)
 # Asking to cancel or move, in the first person or politely: not "we cancelled the party".
 ASKS_TO_CHANGE = re.compile(
     r"\b(?:(?:i|we)\s+(?:need|want|have|would like|'d like|wanna|gotta|must|got)\s+(?:to\s+)?"

@@ -19,7 +19,7 @@ from bot.booking.picks import picked_index
 from bot.booking.preferences import parse_preference
 from bot.booking.reference import reference_in
 from bot.booking.said_who import name_introduced, name_leading
-from bot.nlp.booking_words import CANCEL_WORDS, MOVE_WORDS
+from bot.nlp.booking_words import CANCEL_SAID, MOVE_WORDS
 from bot.nlp.short_replies import yes_or_no
 from bot.reminders.schedule import changed_hour, parse_schedule
 from bot.safety.asked import FOLLOWED_REPLIES, asked_in
@@ -56,7 +56,6 @@ _THIS_NUMBER = re.compile(
 _MOVE_INSTEAD = re.compile(
     rf"\b(?:{MOVE_WORDS}|change the (?:day|time|date)|another (?:day|time))\b", re.I
 )
-_CANCEL = re.compile(rf"\b(?:{CANCEL_WORDS})\b", re.I)
 
 
 # A name introduced at the name question, with more beside it ("Tamsin here by the way.
@@ -90,7 +89,11 @@ def answer_on_screen(text: str, metadata: Any) -> str | None:
     asked = asked_in(metadata)
     if asked.slot == "booking_reference" and reference_in(text) is not None:
         return "inform"
-    if asked.slot == "confirm_manage" and _MOVE_INSTEAD.search(text) and not _CANCEL.search(text):
+    if (
+        asked.slot == "confirm_manage"
+        and _MOVE_INSTEAD.search(text)
+        and not CANCEL_SAID.search(text)
+    ):
         # "wait no actually can i just move it instead?" at "do you want to cancel it?"
         # read as a no, and the appointment was only kept (dev set bc34, 2026-12-07).
         return "reschedule_booking"

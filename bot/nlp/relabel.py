@@ -18,6 +18,7 @@ from bot.nlp.booking_words import (
     ASKS_FOR_A_PERSON,
     ASKS_TO_CHANGE,
     BOOKING_WORDS,
+    CANCEL_SAID,
     CANCEL_WORDS,
     MOVE_WORDS,
     NO_MACHINE,
@@ -128,7 +129,6 @@ _NEW_TIME = (
 _MOVE_STRONG = re.compile(rf"\b({MOVE_WORDS})\b", re.I)
 _MOVE = re.compile(rf"\b({MOVE_WORDS}|{_NEW_TIME})\b", re.I)
 _MOVE_ONE = re.compile(rf"\b({MOVE_WORDS}|{_NEW_TIME}|change|switch)\b", re.I)
-_CANCEL_ONE = re.compile(rf"\b({CANCEL_WORDS})\b", re.I)
 _CANCEL = re.compile(rf"\b({CANCEL_WORDS}|no longer|don'?t need|not coming)\b", re.I)
 
 
@@ -178,7 +178,7 @@ def asks_about_their_appointment(text: str, label: str, metadata: object = None)
     told = asked_in(metadata).about_the_child or _TOLD_CHANGED.search(text)
     if told and not coded and not ASKS_TO_CHANGE.search(text):
         return None
-    if _CANCEL_ONE.search(text):
+    if CANCEL_SAID.search(text):
         return "cancel_booking"
     # A new booking may name a day it cannot "change"; only a plain move overrides it.
     move = _MOVE_STRONG if label == "book_appointment" else _MOVE_ONE

@@ -53,6 +53,18 @@ _THUMB_UP = re.compile(rf"^\s*(?:(?:\U0001F44D|\U0001F44C|\u2705){_TONE}\s*)+$")
 _THUMB_DOWN = re.compile(rf"^\s*(?:(?:\U0001F44E|\u274C){_TONE}\s*)+$")
 
 
+def _only_words(text: str, core: frozenset[str], around: frozenset[str], most: int) -> bool:
+    """A short message, no question, with a ``core`` word and the rest ``around`` it."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    return (
+        bool(words)
+        and len(words) <= most
+        and "?" not in text
+        and any(w in core for w in words)
+        and all(w in core or w in around for w in words)
+    )
+
+
 def short_reply(
     text: str, label: str, confidence: float, context_labels: frozenset[str]
 ) -> str | None:
@@ -66,14 +78,7 @@ def short_reply(
         return "affirm"
     if _THUMB_DOWN.match(text):
         return "deny"
-    words = [w.lower() for w in _WORD.findall(text)]
-    if (
-        words
-        and len(words) <= MAX_YES_WORDS
-        and "?" not in text
-        and any(w in YES_CORE for w in words)
-        and all(w in YES_CORE or w in YES_AROUND for w in words)
-    ):
+    if _only_words(text, YES_CORE, YES_AROUND, MAX_YES_WORDS):
         return "affirm"
     unsure = label in context_labels or confidence < 0.5
     if _NO_START.match(text) and "?" not in text and unsure:
@@ -128,13 +133,4 @@ def thanks_only(text: str) -> str | None:
     parts = re.split(r"(?<=[.!])\s+", text.strip(), maxsplit=1)
     if len(parts) == 2 and _SIGN_OFF.match(parts[1]) and "?" not in text:
         text = parts[0]
-    words = [w.lower() for w in _WORD.findall(text)]
-    if (
-        words
-        and len(words) <= MAX_THANKS_WORDS
-        and "?" not in text
-        and any(w in THANKS_CORE for w in words)
-        and all(w in THANKS_CORE or w in THANKS_AROUND for w in words)
-    ):
-        return "thank"
-    return None
+    return "thank" if _only_words(text, THANKS_CORE, THANKS_AROUND, MAX_THANKS_WORDS) else None
